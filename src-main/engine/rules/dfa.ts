@@ -1,0 +1,29 @@
+import { tf } from '../tensor/tf';
+import type { Tensor } from '../tensor/tf';
+import type { LocalRule, RuleDefinition } from './rule';
+
+/**
+ * Direct feedback alignment (Nøkland 2016): every hidden layer gets the output error
+ * through its own fixed random matrix D_l, e_l = D_l delta_L, delta_l = gate_l * e_l.
+ */
+export const dfa: RuleDefinition<'dfa'> = {
+  name: 'dfa',
+  summary: 'direct feedback alignment: output error straight to each hidden layer through fixed random D_l',
+  create: (): LocalRule => ({
+    kind: 'local',
+    name: 'dfa',
+    beginBatch: () => undefined,
+    step({ net, layers, outputError }) {
+      const last = net.layers.length - 1;
+      const deltaL = tf.mul(layers[last].gate as Tensor, outputError);
+      return net.layers.map((layer, l) => {
+        if (l === last) return deltaL;
+        if (!layer.hasCells || !layer.direct) return null;
+        const e = tf.reshape(tf.matMul(deltaL, layer.direct, false, true), [deltaL.shape[0], ...layer.synapse.outShape]);
+        return tf.mul(layers[l].gate as Tensor, e);
+      });
+    },
+    endBatch: () => ({}),
+    dispose: () => undefined,
+  }),
+};

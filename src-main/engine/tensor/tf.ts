@@ -1,0 +1,18 @@
+/**
+ * The one place the engine imports tfjs. Everything else imports `tf` from here, so that
+ * gradients are registered exactly once and the backends are known.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import './tfjs-gradients.generated.mjs';
+
+export { tf };
+export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Variable, Rank, TensorContainer } from '@tensorflow/tfjs-core';
+
+/**
+ * tf.tidy for any result shape: tensors anywhere inside the returned value (objects,
+ * arrays, nulls allowed) survive the scope; everything else created inside is freed.
+ */
+export function tidy<T>(fn: () => T): T {
+  return tf.tidy(fn as unknown as () => tf.TensorContainer) as unknown as T;
+}

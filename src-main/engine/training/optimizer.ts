@@ -1,0 +1,80 @@
+import { tf } from '../tensor/tf';
+import type { Tensor } from '../tensor/tf';
+import type { OptimizerSpec } from '../../../src-shared/circuit';
+import type { Network } from '../network';
+import type { LayerGradients } from '../rules/rule';
+
+/**
+ * Applies one batch's gradients to the network's weights and biases. The same optimiser
+ * serves every rule, so their learning curves are comparable.
+ *
+ *   sgd:   m = mu m + g;            w -= lr m
+ *   adam:  m = b1 m + (1-b1) g;  s = b2 s + (1-b2) g^2;  w -= lr (m / (1-b1^k)) / (sqrt(s / (1-b2^k)) + eps)
+ */
+export class Optimizer {
+  private moments = new Map<string, Tensor>();
+  private steps = 0;
+
+  constructor(readonly spec: OptimizerSpec) {}
+
+  get iterations(): number {
+    return this.steps;
+  }
+
+  apply(net: Network, grads: LayerGradients): void {
+    this.steps++;
+    for (const layer of net.layers) {
+      for (const key of ['weight', 'bias'] as const) {
+        const g = grads[key][layer.index];
+        const w = layer[key];
+        if (!g || !w) continue;
+        const name = `layers.${layer.index}.${key}`;
+        layer[key] = tf.keep(this.update(name, w, g));
+        w.dispose();
+      }
+    }
+  }
+
+  private update(name: string, w: Tensor, g: Tensor): Tensor {
+    const spec = this.spec;
+    return tf.tidy(() => {
+      if (spec.kind === 'sgd') {
+        if (spec.momentum === 0) return tf.sub(w, tf.mul(g, spec.lr));
+        const m = this.swap(`${name}.m`, (old) => (old ? tf.add(tf.mul(old, spec.momentum), g) : tf.clone(g)));
+        return tf.sub(w, tf.mul(m, spec.lr));
+      }
+      const m = this.swap(`${name}.m`, (old) => tf.add(tf.mul(old ?? tf.zerosLike(g), spec.beta1), tf.mul(g, 1 - spec.beta1)));
+      const s = this.swap(`${name}.v`, (old) => tf.add(tf.mul(old ?? tf.zerosLike(g), spec.beta2), tf.mul(tf.square(g), 1 - spec.beta2)));
+      const mHat = tf.div(m, 1 - spec.beta1 ** this.steps);
+      const sHat = tf.div(s, 1 - spec.beta2 ** this.steps);
+      return tf.sub(w, tf.mul(tf.div(mHat, tf.add(tf.sqrt(sHat), spec.eps)), spec.lr));
+    });
+  }
+
+  private swap(key: string, next: (old: Tensor | undefined) => Tensor): Tensor {
+    const old = this.moments.get(key);
+    const value = tf.keep(next(old));
+    old?.dispose();
+    this.moments.set(key, value);
+    return value;
+  }
+
+  /** Moments and step count, for checkpoints. */
+  state(): { steps: number; tensors: Record<string, Tensor> } {
+    return { steps: this.steps, tensors: Object.fromEntries([...this.moments].map(([k, v]) => [`optimizer.${k}`, v])) };
+  }
+
+  /** Restores what `state` returned (tensors are kept, not copied). */
+  load(steps: number, tensors: Record<string, Tensor>): void {
+    this.dispose();
+    this.steps = steps;
+    for (const [k, v] of Object.entries(tensors)) {
+      if (k.startsWith('optimizer.')) this.moments.set(k.slice('optimizer.'.length), tf.keep(v));
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.moments.values()) t.dispose();
+    this.moments.clear();
+  }
+}
