@@ -20,7 +20,7 @@ export interface NetworkLayer {
   bias: Tensor | null;
   /** fixed random R of the weight's shape, mirrors W on the feedback path (fa, frsf, microcircuit) */
   feedback: Tensor | null;
-  /** fixed random direct feedback from the output, [cells, classes] (dfa); null for the output layer */
+  /** fixed random direct feedback from the output, [classes, cells]: e_l = delta_L . D_l (dfa); null for the output layer */
   direct: Tensor | null;
 }
 
@@ -102,7 +102,7 @@ function buildLayers(circuit: Circuit, shape: NetworkShape): NetworkLayer[] {
       bias: hasCells ? tf.zeros([synapse.outShape[synapse.outShape.length - 1]]) : null,
       feedback: hasCells && index > 0 ? tf.tensor(uniform(2, circuit.init.feedbackGain, wSize), [...synapse.weightShape]) : null,
       direct: hasCells && index < last
-        ? tf.tensor(new Rng(mixSeed(circuit.seed, 3, index)).uniformArray(cells * shape.classes, circuit.init.feedbackGain / Math.sqrt(shape.classes)), [cells, shape.classes])
+        ? tf.tensor(new Rng(mixSeed(circuit.seed, 3, index)).uniformArray(cells * shape.classes, circuit.init.feedbackGain / Math.sqrt(shape.classes)), [shape.classes, cells])
         : null,
     });
     inShape = [...synapse.outShape];

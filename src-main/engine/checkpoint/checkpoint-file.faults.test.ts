@@ -3,6 +3,7 @@
  * of space part-way and directory fsync fails the ways some platforms make it fail.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import type * as FsPromises from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ function sysError(code: string, message: string): NodeJS.ErrnoException {
 }
 
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
+  const real = await importOriginal<typeof FsPromises>();
   const open = async (...args: Parameters<typeof real.open>): Promise<FileHandle> => {
     const handle = await real.open(...args);
     if (faults.enospc && args[1] === 'wx') {

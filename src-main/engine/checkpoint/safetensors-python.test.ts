@@ -1,7 +1,7 @@
 /**
  * Cross-checks our safetensors files against Python: the `safetensors` package when
  * /usr/bin/python3 has it, and always an independent pure-Python parser/writer (struct +
- * json + array) embedded below. Skips, with a printed reason, when python3 is missing.
+ * json + array) embedded below. APICAL_TEST_PYTHON overrides the interpreter. Skips, with a printed reason, when python3 is missing.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readCheckpoint, writeCheckpoint } from './checkpoint-file';
 import type { NamedTensor } from './safetensors';
 
-const PYTHON = '/usr/bin/python3';
+/** Debian's python by default; APICAL_TEST_PYTHON picks another (e.g. a venv with safetensors). */
+const PYTHON = process.env.APICAL_TEST_PYTHON ?? '/usr/bin/python3';
 
 const SCRIPT = String.raw`
 import array, json, struct, sys

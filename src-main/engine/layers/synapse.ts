@@ -15,8 +15,13 @@ export interface Synapse {
   readonly weightShape: readonly number[];
   /** basal current I = W a_prev + b, batch-first */
   current(aPrev: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor;
-  /** error sent down through a feedback matrix/kernel of the weight's shape: e_prev = B^T delta */
-  feedback(delta: Tensor, feedbackWeight: Tensor | null): Tensor;
+  /**
+   * Turns a feedback matrix/kernel of the weight's shape into the operand `feedback` takes
+   * (dense: its transpose, so the per-step product needs no transposed matmul). Once per batch.
+   */
+  prepareFeedback(feedbackWeight: Tensor): Tensor;
+  /** error sent down through a prepared feedback operand: e_prev = B^T delta */
+  feedback(delta: Tensor, prepared: Tensor | null): Tensor;
   /** Hebbian product sum over rows of a_prev^T v, batch-first (rows = time x batch) */
   hebbian(aPrev: Tensor, v: Tensor): Tensor;
 }

@@ -19,7 +19,7 @@ export const dfa: RuleDefinition<'dfa'> = {
       return net.layers.map((layer, l) => {
         if (l === last) return deltaL;
         if (!layer.hasCells || !layer.direct) return null;
-        const e = tf.reshape(tf.matMul(deltaL, layer.direct, false, true), [deltaL.shape[0], ...layer.synapse.outShape]);
+        const e = tf.reshape(tf.matMul(deltaL, layer.direct), [deltaL.shape[0], ...layer.synapse.outShape]);
         return tf.mul(layers[l].gate as Tensor, e);
       });
     },

@@ -27,7 +27,9 @@ export function linearFeedbackRule(name: RuleName, feedbackMatrix: FeedbackMatri
     name,
     beginBatch(net, batchIndex) {
       release();
-      matrices = net.layers.map((l) => (l.index > 0 && l.weight ? tf.keep(feedbackMatrix(l, net, batchIndex)) : null));
+      matrices = net.layers.map((l) => (l.index > 0 && l.weight
+        ? tf.keep(tf.tidy(() => l.synapse.prepareFeedback(feedbackMatrix(l, net, batchIndex))))
+        : null));
     },
     step(ctx) {
       return propagate(ctx, (layer, delta) => layer.synapse.feedback(delta, matrices[layer.index]));

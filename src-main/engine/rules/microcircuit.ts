@@ -168,8 +168,8 @@ export function createMicrocircuit(opts: MicrocircuitOptions): LocalRule {
           const magnitude = tf.abs(l.feedback as Tensor);
           const w = l.weight as Tensor;
           return {
-            same: tf.keep(tf.mul(magnitude, tf.cast(tf.greater(w, 0), 'float32'))),
-            crossed: tf.keep(tf.mul(magnitude, tf.cast(tf.less(w, 0), 'float32'))),
+            same: tf.keep(l.synapse.prepareFeedback(tf.mul(magnitude, tf.cast(tf.greater(w, 0), 'float32')))),
+            crossed: tf.keep(l.synapse.prepareFeedback(tf.mul(magnitude, tf.cast(tf.less(w, 0), 'float32')))),
           };
         })
         : { same: null, crossed: null }));
