@@ -2,7 +2,8 @@ import { tf } from '../tensor/tf';
 import type { Tensor } from '../tensor/tf';
 import type { Network } from '../network';
 import type { LifState, SpikeFunction } from '../neurons/lif';
-import { heaviside, lifInitialState, lifStep } from '../neurons/lif';
+import { lifInitialState, lifStep } from '../neurons/lif';
+import { lifTraceStep } from '../kernels/lif-trace';
 import { traceStep } from '../neurons/trace';
 
 /** State of one layer between steps: the soma, and the presynaptic trace it sends on. */
@@ -11,6 +12,8 @@ export interface LayerState {
   readonly lif: LifState | null;
   /** presynaptic trace a_l[t], batch-first in the layer's shape */
   readonly a: Tensor;
+  /** the soma gate f'(u)/tau_s, when asked for (learning) */
+  readonly gate?: Tensor | null;
 }
 
 export function initialLayerStates(net: Network, batch: number): LayerState[] {
@@ -29,6 +32,8 @@ export interface ForwardOptions {
   detachReset?: (s: Tensor) => Tensor;
   /** extra somatic current per layer (apical coupling g_a), or null */
   extraCurrent?: (Tensor | null)[] | null;
+  /** also compute each layer's soma gate (for local learning rules) */
+  withGate?: boolean;
 }
 
 /**
@@ -36,7 +41,6 @@ export interface ForwardOptions {
  * layer's trace (same step, no synaptic delay), soma update, spikes, trace. Pure.
  */
 export function forwardStep(net: Network, input: Tensor, states: LayerState[], opts: ForwardOptions = {}): LayerState[] {
-  const spike = opts.spike ?? heaviside;
   const next: LayerState[] = [];
   let aPrev = input;
   net.layers.forEach((layer, i) => {
@@ -47,10 +51,16 @@ export function forwardStep(net: Network, input: Tensor, states: LayerState[], o
     } else {
       const extra = opts.extraCurrent?.[i];
       const drive = extra ? tf.add(current, extra) : current;
-      let lif = lifStep(drive, prev.lif, net.neuron, spike);
-      const a = traceStep(lif.s, prev.a, net.neuron.tauS);
-      if (opts.detachReset) lif = { ...lif, s: opts.detachReset(lif.s) };
-      next.push({ lif, a });
+      if (!opts.spike) {
+        // the non-differentiable path: fused soma + trace (+ gate) where the backend has it
+        const { lif, a, gate } = lifTraceStep(drive, prev.lif, prev.a, net.neuron, opts.withGate === true);
+        next.push({ lif, a, gate });
+      } else {
+        let lif = lifStep(drive, prev.lif, net.neuron, opts.spike);
+        const a = traceStep(lif.s, prev.a, net.neuron.tauS);
+        if (opts.detachReset) lif = { ...lif, s: opts.detachReset(lif.s) };
+        next.push({ lif, a });
+      }
     }
     aPrev = next[i].a;
   });
@@ -62,6 +72,7 @@ export function stateTensors(states: LayerState[]): Tensor[] {
   const out: Tensor[] = [];
   for (const s of states) {
     out.push(s.a);
+    if (s.gate) out.push(s.gate);
     if (s.lif) {
       out.push(s.lif.u, s.lif.s);
       if (s.lif.refractory) out.push(s.lif.refractory);

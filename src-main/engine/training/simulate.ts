@@ -69,7 +69,7 @@ export function simulate(net: Network, images: Tensor, opts: SimulationOptions =
     const extraCurrent = rule?.somaticCurrent?.() ?? null;
     const out = tidy(() => {
       const input = encoder.step(t);
-      const next = forwardStep(net, input, states, { firstCurrent, extraCurrent });
+      const next = forwardStep(net, input, states, { firstCurrent, extraCurrent, withGate: rule !== null });
       const last = next[next.length - 1];
       const stepCounts = tf.add(counts, (last.lif as { s: Tensor }).s);
       const stepSpikes = next.map((s, i) => (s.lif ? tf.add(spikes[i], tf.sum(s.lif.s)) : spikes[i]));
@@ -82,7 +82,7 @@ export function simulate(net: Network, images: Tensor, opts: SimulationOptions =
           const views: LayerStepView[] = next.map((s) => ({
             u: s.lif?.u ?? null,
             a: s.a,
-            gate: s.lif ? somaGate(s.lif.u, net.neuron) : null,
+            gate: s.gate ?? (s.lif ? somaGate(s.lif.u, net.neuron) : null),
           }));
           v = rule.step({ t, net, layers: views, outputError: error }).map((x) => (x ? tf.clone(x) : null));
         }
