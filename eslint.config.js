@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', '.cache/', 'coverage/', '.device/', 'bench/reference/**/*.py', '.tmp/'] },
+  { ignores: ['node_modules/', 'out/', 'dist/', '.cache/', 'coverage/', '.device/', '.tmp/', '**/*.generated.*', 'apical-runs/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],

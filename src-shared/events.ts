@@ -48,7 +48,8 @@ export interface ProgressEvent {
   readonly loss: number;
   readonly accuracy: number;
   readonly samplesPerSecond: number;
-  readonly phase: 'train' | 'test';
+  /** load: decoding the dataset (batch/batches = images done/total) */
+  readonly phase: 'load' | 'train' | 'test';
 }
 
 export interface EpochEvent {

@@ -7,6 +7,7 @@ import type { ErrorEvent } from '../../src-shared/events';
 /** Maps an error to the typed code every host reports. */
 export function errorMessage(e: unknown): { code: ErrorEvent['code']; message: string } {
   const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof Error && e.name === 'RunFailedError' && 'code' in e) return { code: (e as unknown as { code: ErrorEvent['code'] }).code, message };
   if (e instanceof NonFiniteError) return { code: 'non-finite', message };
   if (e instanceof DatasetError) return { code: 'dataset', message };
   if (e instanceof BackendUnavailableError) return { code: 'backend', message };

@@ -14,6 +14,8 @@ export interface SessionHooks {
   readonly control?: TrainControl;
   /** dataset loading progress */
   readonly onDatasetProgress?: (done: number, total: number) => void;
+  /** monitoring snapshots at most this often (ms); 0 or absent: none */
+  readonly snapshotIntervalMs?: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function runTrainingSession(config: RunConfig, hooks: SessionHooks)
     : undefined;
   return train({
     circuit: config.circuit, dataset, backend, trainLimit: config.trainLimit, testLimit: config.testLimit,
-    control: hooks.control, onEvent: hooks.onEvent, onCheckpoint, resume,
+    control: hooks.control, onEvent: hooks.onEvent, onCheckpoint, resume, snapshotIntervalMs: hooks.snapshotIntervalMs,
   });
 }
 

@@ -3,7 +3,7 @@ import type { TrainEvent } from '../../../src-shared/events';
 import { runConfigSchema } from '../../../src-shared/run-config';
 import { BACKEND_NAMES } from '../../engine/tensor/backend';
 import { TrainControl } from '../../engine/training/trainer';
-import { runTrainingSession } from '../../host/training-session';
+import { runTraining } from '../../host/run-in-worker';
 import { intOption, oneOf, parse } from '../args';
 import { CIRCUIT_OPTIONS, circuitFromFlags } from '../circuit-input';
 import type { Command } from '../command';
@@ -64,6 +64,7 @@ Options:
         return;
       }
       if (e.event === 'progress') {
+        if (e.phase === 'load') return bar.update('decoding dataset', e.batch, e.batches);
         bar.update(`epoch ${e.epoch} ${e.phase}`, e.batch, e.batches, e.phase === 'train' ? `loss ${e.loss.toFixed(4)} acc ${(100 * e.accuracy).toFixed(1)}% ${e.samplesPerSecond.toFixed(0)}/s` : '');
         return;
       }
@@ -72,10 +73,8 @@ Options:
       if (text) console.log(text);
     };
     try {
-      const result = await runTrainingSession(config, {
-        onEvent: print, control,
-        onDatasetProgress: (done, total) => !json && bar.update('decoding dataset', done, total),
-      });
+      // the engine runs in its own process (the same worker the app and the web host use)
+      const result = await runTraining(config, { onEvent: print, control });
       return result.status === 'stopped' ? 130 : 0;
     } finally {
       process.off('SIGINT', onSignal);

@@ -17,27 +17,43 @@ import { evaluate } from './evaluate';
 import { Optimizer } from './optimizer';
 import { disposeGradients, disposeSimulation, simulate } from './simulate';
 import { EpochTally } from './tally';
+import { firstSample, monitorSnapshot } from './snapshot';
 
 /** Pause / stop from outside the loop (worker messages, Ctrl+C). */
 export class TrainControl {
   stopped = false;
   private paused: Promise<void> | null = null;
   private release: (() => void) | null = null;
+  private readonly listeners = new Set<(command: 'pause' | 'resume' | 'stop') => void>();
 
   pause(): void {
     if (this.paused) return;
     this.paused = new Promise((resolve) => (this.release = resolve));
+    this.emit('pause');
   }
 
   resume(): void {
     this.release?.();
+    const was = this.paused !== null;
     this.paused = null;
     this.release = null;
+    if (was) this.emit('resume');
   }
 
   stop(): void {
     this.stopped = true;
     this.resume();
+    this.emit('stop');
+  }
+
+  /** Observes commands (a host forwards them to a worker process); returns an unsubscribe. */
+  subscribe(listener: (command: 'pause' | 'resume' | 'stop') => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(command: 'pause' | 'resume' | 'stop'): void {
+    for (const l of this.listeners) l(command);
   }
 
   get isPaused(): boolean {
@@ -65,6 +81,8 @@ export interface TrainOptions {
   readonly resume?: CheckpointSnapshot;
   /** minimum milliseconds between progress events */
   readonly progressIntervalMs?: number;
+  /** minimum milliseconds between monitoring snapshots; 0 or absent: none */
+  readonly snapshotIntervalMs?: number;
 }
 
 export class NonFiniteError extends Error {
@@ -144,6 +162,7 @@ async function trainEpoch(ctx: EpochContext): Promise<{ event: EpochEvent; confu
   const epochStart = performance.now();
   let alignmentSeconds = 0;
   let lastProgress = 0;
+  let lastSnapshot = 0;
   for (let b = 0; b < ranges.length; b++) {
     await control.checkpoint();
     if (control.stopped) return { event: null as never, confusion: [], trainSeconds: tally.seconds, samples: tally.samples, stopped: true };
@@ -152,10 +171,16 @@ async function trainEpoch(ctx: EpochContext): Promise<{ event: EpochEvent; confu
     const { images, labels } = gatherBatch(dataset, dataset.train, order.subarray(ranges[b][0], ranges[b][1]));
     try {
       alignmentSeconds += trainBatch(ctx, images, labels, batchIndex, tally, alignment);
+      tally.addTime((performance.now() - t0) / 1000);
+      if (opts.snapshotIntervalMs && performance.now() - lastSnapshot >= opts.snapshotIntervalMs) {
+        lastSnapshot = performance.now();
+        const sample = firstSample(images);
+        opts.onEvent(monitorSnapshot(net, sample, epoch + 1, b + 1));
+        sample.dispose();
+      }
     } finally {
       tf.dispose([images, labels]);
     }
-    tally.addTime((performance.now() - t0) / 1000);
     const now = performance.now();
     if (now - lastProgress >= (opts.progressIntervalMs ?? 50) || b === ranges.length - 1) {
       lastProgress = now;
