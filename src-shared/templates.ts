@@ -48,6 +48,30 @@ export const TEMPLATES: readonly CircuitTemplate[] = [
       epochs: 30,
     },
   },
+  {
+    name: 'cifar10-conv',
+    title: 'CIFAR-10, conv 32-pool-conv 64-pool-dense 256-10, microcircuit learning',
+    circuit: {
+      name: 'cifar10-conv',
+      input: { dataset: 'cifar10', encoder: { kind: 'direct' } },
+      layers: [
+        { kind: 'conv', filters: 32, kernel: 3, padding: 'same' },
+        { kind: 'avg-pool', size: 2 },
+        { kind: 'conv', filters: 64, kernel: 3, padding: 'same' },
+        { kind: 'avg-pool', size: 2 },
+        { kind: 'dense', units: 256 },
+        { kind: 'dense', units: 10 },
+      ],
+      neuron,
+      steps: 8,
+      rule: { name: 'microcircuit' },
+      optimizer: { kind: 'adam', lr: 5e-4 },
+      // deeper spiking stacks start silent with the default gain; 3 gets activity to the output by step 2
+      init: { gain: 3 },
+      batch: 32,
+      epochs: 30,
+    },
+  },
 ];
 
 export function findTemplate(name: string): CircuitTemplate {

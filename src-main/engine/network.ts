@@ -2,6 +2,8 @@ import { tf } from './tensor/tf';
 import type { Tensor } from './tensor/tf';
 import type { Circuit, LayerSpec, NeuronParams } from '../../src-shared/circuit';
 import { denseSynapse } from './layers/dense';
+import { convSynapse } from './layers/conv';
+import { poolSynapse } from './layers/pool';
 import type { Synapse } from './layers/synapse';
 import { sizeOf } from './layers/synapse';
 import { Rng, mixSeed } from './random';
@@ -115,9 +117,18 @@ function makeSynapse(spec: LayerSpec, inShape: number[], index: number): Synapse
     case 'dense':
       return denseSynapse(sizeOf(inShape), spec.units);
     case 'conv':
+      return wrapLayerError(index, () => convSynapse(spec, inShape));
     case 'avg-pool':
-      throw new Error(`layers[${index}]: '${spec.kind}' layers are not supported by this engine version`);
+      return wrapLayerError(index, () => poolSynapse(spec, inShape));
     default:
       throw new Error(`layers[${index}]: unknown layer kind`);
+  }
+}
+
+function wrapLayerError(index: number, build: () => Synapse): Synapse {
+  try {
+    return build();
+  } catch (e) {
+    throw new Error(`layers[${index}]: ${(e as Error).message}`);
   }
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { tf } from './tf';
+import { registerWasmConv2DBackpropFilter } from '../kernels/conv2d-backprop-filter-wasm';
 import type { BackendInfo } from '../../../src-shared/events';
 
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -73,6 +74,7 @@ async function tryWasm(): Promise<BackendInfo> {
     await wasmReady;
     if (!(await tf.setBackend('wasm'))) throw new Error('initialisation failed');
     await tf.ready();
+    registerWasmConv2DBackpropFilter();
     return { name: 'wasm', threads: 1 };
   } catch (e) {
     throw new BackendUnavailableError('wasm', firstLine(e), 'Reinstall @tensorflow/tfjs-backend-wasm.');
