@@ -2,12 +2,13 @@ import { tf } from '../tensor/tf';
 import type { Tensor } from '../tensor/tf';
 import type { Encoder } from './encoder';
 import { traceStep } from '../neurons/trace';
-import { mixSeed } from '../random';
+import { poissonSpikes } from '../kernels/poisson';
 
 /**
  * Poisson (Bernoulli per step) rate coding: input cell i spikes at step t with probability
- * maxRate * x_i, and a_0 is the presynaptic trace of those spikes. The uniform draws are
- * seeded per (seed, step), so a batch is encoded the same way on every run.
+ * maxRate * x_i, and a_0 is the presynaptic trace of those spikes. The draws come from a
+ * counter-based hash of (seed, step, element) computed on the device (kernels/poisson.ts),
+ * so a batch is encoded the same way on every run and every backend.
  */
 export function poissonEncoder(images: Tensor, maxRate: number, tauS: number, seed: number): Encoder {
   let trace: Tensor = tf.zerosLike(images);
@@ -15,8 +16,7 @@ export function poissonEncoder(images: Tensor, maxRate: number, tauS: number, se
     constant: false,
     step(t) {
       const next = tf.tidy(() => {
-        const u = tf.randomUniform(images.shape, 0, 1, 'float32', mixSeed(seed, t));
-        const spikes = tf.cast(tf.less(u, tf.mul(images, maxRate)), 'float32');
+        const spikes = poissonSpikes(images, seed, t, maxRate);
         return traceStep(spikes, trace, tauS);
       });
       trace.dispose();

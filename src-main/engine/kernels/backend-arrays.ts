@@ -60,7 +60,7 @@ export function registerHostKernel<A>(kernel: HostKernel<A>): void {
       const attrs = args.attrs as A;
       const { ins, outs, infos } = hostBackend(backendName, args.backend).run(inputs, kernel.outputShapes(inputs, attrs));
       kernel.loop(ins, outs, attrs);
-      return infos;
+      return infos.length === 1 ? infos[0] : infos;
     }) as unknown as KernelFunc;
     const config: KernelConfig = { kernelName: kernel.name, backendName, kernelFunc };
     tf.registerKernel(config);

@@ -17,7 +17,7 @@ import { f32, hasKernel, registerHostKernel } from './backend-arrays';
  */
 export const LIF_TRACE = 'ApicalLifTrace';
 
-interface LifTraceAttrs extends NamedAttrMap {
+export interface LifTraceAttrs extends NamedAttrMap {
   decay: number;
   vTh: number;
   resetZero: boolean;

@@ -56,7 +56,7 @@ async function tryWebgpu(allowSoftware: boolean): Promise<BackendInfo> {
   if (software && !allowSoftware) {
     throw new BackendUnavailableError('webgpu', `only a software adapter (${info.vendor} ${info.architecture}) is present`, 'Force it with --backend webgpu.');
   }
-  webgpuReady ??= import('@tensorflow/tfjs-backend-webgpu').then(() => undefined);
+  webgpuReady ??= import('@tensorflow/tfjs-backend-webgpu').then(async () => (await import('../kernels/webgpu/register')).registerWebgpuKernels());
   await webgpuReady;
   await tf.setBackend('webgpu');
   await tf.ready();

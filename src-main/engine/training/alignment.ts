@@ -6,13 +6,21 @@ import type { LayerGradients } from '../rules/rule';
  * no weights). 1 = same direction; feedback alignment typically rises above 0 as the
  * forward weights come to align with the feedback.
  */
-export function layerCosines(a: LayerGradients, b: LayerGradients): (number | null)[] {
-  return a.weight.map((ga, i) => {
+export async function layerCosines(a: LayerGradients, b: LayerGradients): Promise<(number | null)[]> {
+  const out: (number | null)[] = [];
+  for (let i = 0; i < a.weight.length; i++) {
+    const ga = a.weight[i];
     const gb = b.weight[i];
-    if (!ga || !gb) return null;
-    const [dot, na, nb] = tf.tidy(() => [tf.sum(tf.mul(ga, gb)), tf.norm(ga), tf.norm(gb)].map((t) => t.dataSync()[0]));
-    return na > 0 && nb > 0 ? dot / (na * nb) : 0;
-  });
+    if (!ga || !gb) {
+      out.push(null);
+      continue;
+    }
+    const stats = tf.tidy(() => tf.stack([tf.sum(tf.mul(ga, gb)), tf.norm(ga), tf.norm(gb)]));
+    const [dot, na, nb] = await stats.data();
+    stats.dispose();
+    out.push(na > 0 && nb > 0 ? dot / (na * nb) : 0);
+  }
+  return out;
 }
 
 /** Running per-layer mean of cosines. */

@@ -16,10 +16,10 @@ export interface CheckpointSnapshot {
 
 export const CHECKPOINT_FORMAT = 'apical.checkpoint/1';
 
-export function takeSnapshot(net: Network, optimizer: Optimizer | null, epoch: number, circuit: Circuit, extra: Record<string, string> = {}): CheckpointSnapshot {
+export async function takeSnapshot(net: Network, optimizer: Optimizer | null, epoch: number, circuit: Circuit, extra: Record<string, string> = {}): Promise<CheckpointSnapshot> {
   const tensors: CheckpointSnapshot['tensors'] = {};
   const named: Record<string, Tensor> = { ...net.namedTensors(), ...(optimizer ? optimizer.state().tensors : {}) };
-  for (const [name, t] of Object.entries(named)) tensors[name] = { shape: [...t.shape], data: t.dataSync() as Float32Array };
+  for (const [name, t] of Object.entries(named)) tensors[name] = { shape: [...t.shape], data: (await t.data()) as Float32Array };
   return {
     tensors,
     metadata: {

@@ -35,9 +35,9 @@ export async function evaluate(
     const indices = Int32Array.from({ length: end - start }, (_, i) => start + i);
     const { images, labels } = gatherBatch(dataset, dataset.test, indices);
     const result = simulate(net, images, { labels });
-    const predicted = result.prediction.dataSync();
-    loss += (result.loss as tf.Tensor).dataSync()[0];
-    if (counts) counts.set(result.counts.dataSync(), start * classes);
+    const predicted = await result.prediction.data();
+    loss += (await (result.loss as tf.Tensor).data())[0];
+    if (counts) counts.set(await result.counts.data(), start * classes);
     if (predictions) predictions.set(predicted, start);
     for (let i = 0; i < indices.length; i++) {
       const truth = dataset.test.labels[indices[i]];

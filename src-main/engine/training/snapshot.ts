@@ -11,45 +11,48 @@ const HISTOGRAM_BINS = 30;
 /**
  * A monitoring view of the network on one sample: the spike raster of each layer (first
  * 128 cells), membrane traces of its first 8 cells, and weight histograms. Bounded in size
- * whatever the network, so it can be streamed.
+ * whatever the network, so it can be streamed. Reads are asynchronous (GPU backends).
  */
-export function monitorSnapshot(net: Network, image: Tensor, epoch: number, batch: number): SnapshotEvent {
+export async function monitorSnapshot(net: Network, image: Tensor, epoch: number, batch: number): Promise<SnapshotEvent> {
   const layers = net.layers.filter((l) => l.hasCells);
-  const raster = layers.map((l) => ({ layer: l.index, neurons: Math.min(RASTER_NEURONS, cells(l.synapse.outShape)), spikes: [] as number[][] }));
-  const membrane: number[][][] = layers.map(() => []);
+  const widths = layers.map((l) => Math.min(RASTER_NEURONS, l.synapse.outShape.reduce((a, b) => a * b, 1)));
+  // per step and layer: the first cells' spikes and potentials, flattened (kept until read)
+  const recorded: { s: Tensor; u: Tensor }[][] = [];
   const result = simulate(net, image, {
     onStep: (_t, states) => {
-      layers.forEach((l, k) => {
-        const lif = states[l.index].lif;
-        if (!lif) return;
-        const s = lif.s.dataSync();
-        const u = lif.u.dataSync();
-        raster[k].spikes.push(Array.from(s.subarray(0, raster[k].neurons)));
-        const traces = membrane[k];
-        for (let j = 0; j < Math.min(MEMBRANE_NEURONS, u.length); j++) (traces[j] ??= []).push(u[j]);
-      });
+      recorded.push(layers.map((l, k) => tf.tidy(() => {
+        const lif = states[l.index].lif as { s: Tensor; u: Tensor };
+        return { s: tf.keep(tf.slice(tf.reshape(lif.s, [-1]), 0, widths[k])), u: tf.keep(tf.slice(tf.reshape(lif.u, [-1]), 0, Math.min(MEMBRANE_NEURONS, widths[k]))) };
+      })));
     },
   });
   disposeSimulation(result);
-  return { event: 'snapshot', epoch, batch, raster, membrane, histograms: layers.map((l) => histogram(l.index, l.weight as Tensor)) };
+  const raster = layers.map((l, k) => ({ layer: l.index, neurons: widths[k], spikes: [] as number[][] }));
+  const membrane: number[][][] = layers.map(() => []);
+  for (const step of recorded) {
+    for (let k = 0; k < layers.length; k++) {
+      raster[k].spikes.push(Array.from(await step[k].s.data()));
+      const u = await step[k].u.data();
+      u.forEach((v, j) => (membrane[k][j] ??= []).push(v));
+      tf.dispose([step[k].s, step[k].u]);
+    }
+  }
+  const histograms = [];
+  for (const l of layers) histograms.push(histogram(l.index, await (l.weight as Tensor).data()));
+  return { event: 'snapshot', epoch, batch, raster, membrane, histograms };
 }
 
-function cells(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-function histogram(layer: number, weight: Tensor): { layer: number; edges: number[]; counts: number[] } {
-  const values = weight.dataSync();
+function histogram(layer: number, values: ArrayLike<number>): { layer: number; edges: number[]; counts: number[] } {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of values) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < lo) lo = values[i];
+    if (values[i] > hi) hi = values[i];
   }
   if (!(hi > lo)) hi = lo + 1e-6;
   const width = (hi - lo) / HISTOGRAM_BINS;
   const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
-  for (const v of values) counts[Math.min(HISTOGRAM_BINS - 1, Math.floor((v - lo) / width))]++;
+  for (let i = 0; i < values.length; i++) counts[Math.min(HISTOGRAM_BINS - 1, Math.floor((values[i] - lo) / width))]++;
   return { layer, edges: Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => lo + i * width), counts };
 }
 

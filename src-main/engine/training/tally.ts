@@ -16,13 +16,15 @@ export class EpochTally {
     this.spikes = cellSteps.map(() => 0);
   }
 
-  addBatch(n: number, loss: number, result: SimulationResult, labels: Tensor): void {
+  async addBatch(n: number, loss: number, result: SimulationResult, labels: Tensor): Promise<void> {
     const statNames = Object.keys(result.ruleStats);
-    const values = tf.tidy(() => tf.stack([
+    const stacked = tf.tidy(() => tf.stack([
       tf.sum(tf.cast(tf.equal(result.prediction, tf.cast(labels, 'int32')), 'float32')),
       ...result.spikes,
       ...statNames.map((k) => result.ruleStats[k]),
-    ]).dataSync());
+    ]));
+    const values = await stacked.data();
+    stacked.dispose();
     this.samples += n;
     this.loss += loss;
     this.correct += values[0];

@@ -123,7 +123,7 @@ export async function train(opts: TrainOptions): Promise<{ testAccuracy: number;
       trainSeconds += result.trainSeconds;
       samples += result.samples;
       if (result.stopped) break;
-      const checkpoint = opts.onCheckpoint ? await opts.onCheckpoint(takeSnapshot(net, optimizer, epoch + 1, circuit)) : null;
+      const checkpoint = opts.onCheckpoint ? await opts.onCheckpoint(await takeSnapshot(net, optimizer, epoch + 1, circuit)) : null;
       last = { testAccuracy: result.event.testAccuracy, checkpoint, confusion: result.confusion };
       opts.onEvent(result.event);
     }
@@ -170,13 +170,16 @@ async function trainEpoch(ctx: EpochContext): Promise<{ event: EpochEvent; confu
     const t0 = performance.now();
     const { images, labels } = gatherBatch(dataset, dataset.train, order.subarray(ranges[b][0], ranges[b][1]));
     try {
-      alignmentSeconds += trainBatch(ctx, images, labels, batchIndex, tally, alignment);
+      alignmentSeconds += await trainBatch(ctx, images, labels, batchIndex, tally, alignment);
       tally.addTime((performance.now() - t0) / 1000);
       if (opts.snapshotIntervalMs && performance.now() - lastSnapshot >= opts.snapshotIntervalMs) {
         lastSnapshot = performance.now();
         const sample = firstSample(images);
-        opts.onEvent(monitorSnapshot(net, sample, epoch + 1, b + 1));
-        sample.dispose();
+        try {
+          opts.onEvent(await monitorSnapshot(net, sample, epoch + 1, b + 1));
+        } finally {
+          sample.dispose();
+        }
       }
     } finally {
       tf.dispose([images, labels]);
@@ -201,25 +204,27 @@ async function trainEpoch(ctx: EpochContext): Promise<{ event: EpochEvent; confu
 }
 
 /** One mini-batch: the rule's update, checked for finiteness, applied. Returns seconds spent on alignment probes. */
-function trainBatch(ctx: EpochContext, images: Tensor, labels: Tensor, batchIndex: number, tally: EpochTally, alignment: AlignmentMeter): number {
+async function trainBatch(ctx: EpochContext, images: Tensor, labels: Tensor, batchIndex: number, tally: EpochTally, alignment: AlignmentMeter): Promise<number> {
   const { net, rule, optimizer, opts } = ctx;
   const encoderSeed = mixSeed(opts.circuit.seed, 5, batchIndex);
   let grads: LayerGradients;
   const result = simulate(net, images, { labels, rule: rule.kind === 'local' ? rule : null, batchIndex, encoderSeed });
   try {
     grads = rule.kind === 'local' ? (result.grads as LayerGradients) : autodiff(rule, net, images, labels, encoderSeed);
-    const loss = (result.loss as Tensor).dataSync()[0];
-    const updateNorm = tf.tidy(() => tf.addN([...grads.weight, ...grads.bias].filter((g): g is Tensor => g !== null).map((g) => tf.sum(tf.abs(g)))).dataSync()[0]);
+    // one read for both: the loss and the size of the update (NaN/Inf anywhere makes it non-finite)
+    const check = tf.tidy(() => tf.stack([result.loss as Tensor, tf.addN([...grads.weight, ...grads.bias].filter((g): g is Tensor => g !== null).map((g) => tf.sum(tf.abs(g))))]));
+    const [loss, updateNorm] = await check.data();
+    check.dispose();
     if (!Number.isFinite(loss) || !Number.isFinite(updateNorm)) {
       throw new NonFiniteError(`non-finite ${Number.isFinite(loss) ? 'weight update' : 'loss'} at epoch ${ctx.epoch + 1}, batch ${batchIndex % ctx.ranges.length + 1}; the last good checkpoint is kept`);
     }
-    tally.addBatch(labels.shape[0], loss, result, labels);
+    await tally.addBatch(labels.shape[0], loss, result, labels);
     let probeSeconds = 0;
     const every = opts.circuit.rule.alignmentEvery;
     if (every > 0 && batchIndex % every === 0) {
       const t0 = performance.now();
       const reference = bpttGradients(net, images, labels, encoderSeed, true);
-      alignment.add(layerCosines(grads, reference.grads));
+      alignment.add(await layerCosines(grads, reference.grads));
       disposeGradients(reference.grads);
       reference.loss.dispose();
       probeSeconds = (performance.now() - t0) / 1000;
