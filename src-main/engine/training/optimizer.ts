@@ -8,21 +8,29 @@ import type { LayerGradients } from '../rules/rule';
  * Applies one batch's gradients to the network's weights and biases. The same optimiser
  * serves every rule, so their learning curves are comparable.
  *
+ * lr follows the schedule: constant, or cosine from lr to 0 over the run.
+ *
  *   sgd:   m = mu m + g;            w -= lr m
  *   adam:  m = b1 m + (1-b1) g;  s = b2 s + (1-b2) g^2;  w -= lr (m / (1-b1^k)) / (sqrt(s / (1-b2^k)) + eps)
  */
 export class Optimizer {
   private moments = new Map<string, Tensor>();
   private steps = 0;
+  /** learning rate of the last step */
+  lr: number;
 
-  constructor(readonly spec: OptimizerSpec) {}
+  constructor(readonly spec: OptimizerSpec) {
+    this.lr = spec.lr;
+  }
 
   get iterations(): number {
     return this.steps;
   }
 
-  apply(net: Network, grads: LayerGradients): void {
+  /** @param progress fraction of the run done (0..1), for the learning-rate schedule */
+  apply(net: Network, grads: LayerGradients, progress = 0): void {
     this.steps++;
+    this.lr = this.spec.schedule === 'cosine' ? this.spec.lr * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))) : this.spec.lr;
     for (const layer of net.layers) {
       for (const key of ['weight', 'bias'] as const) {
         const g = grads[key][layer.index];
@@ -39,15 +47,15 @@ export class Optimizer {
     const spec = this.spec;
     return tf.tidy(() => {
       if (spec.kind === 'sgd') {
-        if (spec.momentum === 0) return tf.sub(w, tf.mul(g, spec.lr));
+        if (spec.momentum === 0) return tf.sub(w, tf.mul(g, this.lr));
         const m = this.swap(`${name}.m`, (old) => (old ? tf.add(tf.mul(old, spec.momentum), g) : tf.clone(g)));
-        return tf.sub(w, tf.mul(m, spec.lr));
+        return tf.sub(w, tf.mul(m, this.lr));
       }
       const m = this.swap(`${name}.m`, (old) => tf.add(tf.mul(old ?? tf.zerosLike(g), spec.beta1), tf.mul(g, 1 - spec.beta1)));
       const s = this.swap(`${name}.v`, (old) => tf.add(tf.mul(old ?? tf.zerosLike(g), spec.beta2), tf.mul(tf.square(g), 1 - spec.beta2)));
       const mHat = tf.div(m, 1 - spec.beta1 ** this.steps);
       const sHat = tf.div(s, 1 - spec.beta2 ** this.steps);
-      return tf.sub(w, tf.mul(tf.div(mHat, tf.add(tf.sqrt(sHat), spec.eps)), spec.lr));
+      return tf.sub(w, tf.mul(tf.div(mHat, tf.add(tf.sqrt(sHat), spec.eps)), this.lr));
     });
   }
 

@@ -229,7 +229,7 @@ async function trainBatch(ctx: EpochContext, images: Tensor, labels: Tensor, bat
       reference.loss.dispose();
       probeSeconds = (performance.now() - t0) / 1000;
     }
-    optimizer.apply(net, grads);
+    optimizer.apply(net, grads, (batchIndex + 1) / (ctx.opts.circuit.epochs * ctx.ranges.length));
     if (rule.kind === 'autodiff') disposeGradients(grads);
     return probeSeconds;
   } finally {
