@@ -12,6 +12,8 @@ export const runConfigSchema = z.object({
   outDir: z.string().min(1).optional(),
   /** checkpoint to resume from */
   resumeFrom: z.string().min(1).optional(),
+  /** CPU threads (data-parallel shards) for the cpu and wasm backends */
+  threads: z.number().int().min(1).max(64).default(1),
   /** per-epoch checkpoints kept besides latest (0 = only latest) */
   keepCheckpoints: z.number().int().min(0).default(3),
 });

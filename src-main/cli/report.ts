@@ -8,7 +8,7 @@ export function describeEvent(e: TrainEvent): string | null {
     case 'start': {
       const adapter = e.backend.adapter ? ` (${e.backend.adapter.vendor} ${e.backend.adapter.device || e.backend.adapter.architecture}${e.backend.adapter.software ? ', software' : ''})` : '';
       const notes = e.backend.notes?.length ? `\n  backend notes: ${e.backend.notes.join('; ')}` : '';
-      return `training with rule ${e.rule} on ${e.backend.name}${adapter}${notes}\n`
+      return `training with rule ${e.rule} on ${e.backend.name}${adapter}${(e.backend.threads ?? 1) > 1 ? ` x ${e.backend.threads} threads` : ''}${notes}\n`
         + `  dataset ${e.dataset.name} [${e.dataset.shape.join('x')}], ${e.dataset.train} train / ${e.dataset.test} test, ${e.dataset.classes.length} classes (sha256 ${e.dataset.hash.slice(0, 12)})\n`
         + `  ${e.epochs} epochs x ${e.batchesPerEpoch} batches${e.fromEpoch > 0 ? `, resuming after epoch ${e.fromEpoch}` : ''}`;
     }

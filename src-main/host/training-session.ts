@@ -24,7 +24,8 @@ export interface SessionHooks {
  * Used in-process by tests and inside the engine worker by the CLI, web host and app.
  */
 export async function runTrainingSession(config: RunConfig, hooks: SessionHooks): Promise<Awaited<ReturnType<typeof train>>> {
-  const backend = await initBackend(config.backend);
+  const backend = { ...(await initBackend(config.backend)) };
+  if (config.threads > 1 && (backend.name === 'wasm' || backend.name === 'cpu')) backend.threads = config.threads;
   const dataset = await loadDataset(config.circuit.input.dataset, { onProgress: hooks.onDatasetProgress });
   const resume = config.resumeFrom ? await readSnapshot(config.resumeFrom) : undefined;
   const checkpointDir = config.outDir ? path.join(config.outDir, 'checkpoints') : null;
@@ -35,6 +36,7 @@ export async function runTrainingSession(config: RunConfig, hooks: SessionHooks)
   return train({
     circuit: config.circuit, dataset, backend, trainLimit: config.trainLimit, testLimit: config.testLimit,
     control: hooks.control, onEvent: hooks.onEvent, onCheckpoint, resume, snapshotIntervalMs: hooks.snapshotIntervalMs,
+    threads: config.threads,
   });
 }
 

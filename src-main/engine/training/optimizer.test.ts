@@ -19,9 +19,19 @@ const SPECS: OptimizerSpec[] = [
   optimizerSchema.parse({ kind: 'adam', lr: 0.05, beta1: 0.5, beta2: 0.9, eps: 1e-3 }),
   optimizerSchema.parse({ kind: 'sgd' }),
   optimizerSchema.parse({ kind: 'sgd', lr: 0.1, momentum: 0.9 }),
+  optimizerSchema.parse({ kind: 'adam', lr: 0.02, schedule: 'cosine' }),
+  optimizerSchema.parse({ kind: 'sgd', lr: 0.1, momentum: 0.5, schedule: 'cosine' }),
 ];
 
 describe('optimiser vs reference', () => {
+  it('the cosine schedule halves lr at mid-run and reaches 0 at the end (golden)', () => {
+    const ref = new RefOptimizer(optimizerSchema.parse({ kind: 'sgd', lr: 0.2, schedule: 'cosine' }));
+    ref.nextStep(0.5);
+    expect(ref.update('w', [1], [1])[0]).toBeCloseTo(0.9, 12);
+    ref.nextStep(1);
+    expect(ref.update('w', [1], [1])[0]).toBeCloseTo(1, 12);
+  });
+
   it('Adam\'s first step moves each weight by about lr against the sign of its gradient (golden)', () => {
     const ref = new RefOptimizer(optimizerSchema.parse({ kind: 'adam', lr: 0.01 }));
     ref.nextStep();
@@ -31,7 +41,7 @@ describe('optimiser vs reference', () => {
     expect(w[2]).toBe(1);
   });
 
-  it.each(SPECS)('$kind (lr $lr): same parameters after 4 steps on a network', (spec) => {
+  it.each(SPECS)('$kind (lr $lr, $schedule): same parameters after 4 steps on a network', (spec) => {
     const net = tinyNetwork(tinyCircuit());
     const opt = new Optimizer(spec);
     const ref = new RefOptimizer(spec);
@@ -45,9 +55,10 @@ describe('optimiser vs reference', () => {
           weight: net.layers.map((l, i) => tf.tensor(g[2 * i], (l.weight as Tensor).shape)),
           bias: net.layers.map((l, i) => tf.tensor(g[2 * i + 1], (l.bias as Tensor).shape)),
         };
-        opt.apply(net, grads);
+        const progress = k / 4;
+        opt.apply(net, grads, progress);
         tf.dispose([...grads.weight, ...grads.bias]);
-        ref.nextStep();
+        ref.nextStep(progress);
         expected = expected.map((w, i) => ref.update(String(i), w, g[i]));
       }
       expect(opt.iterations).toBe(4);

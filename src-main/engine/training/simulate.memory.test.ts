@@ -62,7 +62,7 @@ function trainCounts(spec: RuleSpec, overrides: Partial<CircuitInput>, batches: 
 describe('the runner keeps tf.memory().numTensors flat', () => {
   it.each(CASES)('training with $label: flat after the first two batches, nothing left after dispose', ({ rule, circuit }) => {
     const before = tf.memory().numTensors;
-    const counts = trainCounts(rule, circuit ?? {}, 7);
+    const counts = trainCounts(rule, circuit ?? {}, 5);
     // the first batches create the optimiser's moments and the rule's running statistics
     expect(new Set(counts.slice(2)).size).toBe(1);
     expect(tf.memory().numTensors).toBe(before);

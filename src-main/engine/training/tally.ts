@@ -1,8 +1,6 @@
-import { tf } from '../tensor/tf';
-import type { Tensor } from '../tensor/tf';
-import type { SimulationResult } from './simulate';
+import type { BatchStats } from './batch-step';
 
-/** Running sums over one epoch's training batches, read out with one device sync per batch. */
+/** Running sums over one epoch's training batches. */
 export class EpochTally {
   samples = 0;
   seconds = 0;
@@ -16,25 +14,17 @@ export class EpochTally {
     this.spikes = cellSteps.map(() => 0);
   }
 
-  async addBatch(n: number, loss: number, result: SimulationResult, labels: Tensor): Promise<void> {
-    const statNames = Object.keys(result.ruleStats);
-    const stacked = tf.tidy(() => tf.stack([
-      tf.sum(tf.cast(tf.equal(result.prediction, tf.cast(labels, 'int32')), 'float32')),
-      ...result.spikes,
-      ...statNames.map((k) => result.ruleStats[k]),
-    ]));
-    const values = await stacked.data();
-    stacked.dispose();
-    this.samples += n;
-    this.loss += loss;
-    this.correct += values[0];
-    this.spikes.forEach((_, i) => (this.spikes[i] += values[1 + i]));
-    statNames.forEach((k, i) => {
+  addBatch(b: BatchStats): void {
+    this.samples += b.n;
+    this.loss += b.loss;
+    this.correct += b.correct;
+    b.spikes.forEach((s, i) => (this.spikes[i] += s));
+    for (const [k, v] of Object.entries(b.ruleStats)) {
       const s = this.stats.get(k) ?? { sum: 0, n: 0 };
-      s.sum += values[1 + this.spikes.length + i];
+      s.sum += v;
       s.n += 1;
       this.stats.set(k, s);
-    });
+    }
   }
 
   addTime(seconds: number): void {

@@ -15,7 +15,9 @@ import type { CheckpointSnapshot } from './checkpoint-state';
 import { restoreSnapshot, takeSnapshot } from './checkpoint-state';
 import { evaluate } from './evaluate';
 import { Optimizer } from './optimizer';
-import { disposeGradients, disposeSimulation, simulate } from './simulate';
+import { disposeGradients } from './simulate';
+import { computeShard, mergeStats } from './batch-step';
+import { ShardPool, combineGradients } from '../parallel/shard-pool';
 import { EpochTally } from './tally';
 import { firstSample, monitorSnapshot } from './snapshot';
 
@@ -83,6 +85,8 @@ export interface TrainOptions {
   readonly progressIntervalMs?: number;
   /** minimum milliseconds between monitoring snapshots; 0 or absent: none */
   readonly snapshotIntervalMs?: number;
+  /** CPU threads for data parallelism on the cpu and wasm backends (1 = this thread only) */
+  readonly threads?: number;
 }
 
 export class NonFiniteError extends Error {
@@ -112,6 +116,10 @@ export async function train(opts: TrainOptions): Promise<{ testAccuracy: number;
     event: 'start', rule: circuit.rule.name, backend: opts.backend, epochs: circuit.epochs, batchesPerEpoch: ranges.length, fromEpoch,
     dataset: { name: dataset.name, source: dataset.source, hash: dataset.hash, shape: dataset.shape, classes: dataset.classes, train: trainCount, test: testCount },
   });
+  const threads = opts.threads ?? 1;
+  const pool = threads > 1 && (opts.backend.name === 'wasm' || opts.backend.name === 'cpu')
+    ? await ShardPool.start(threads, circuit, dataset.source, opts.backend.name)
+    : null;
   const started = performance.now();
   let trainSeconds = 0;
   let samples = 0;
@@ -119,7 +127,7 @@ export async function train(opts: TrainOptions): Promise<{ testAccuracy: number;
   let epoch = fromEpoch;
   try {
     for (; epoch < circuit.epochs && !control.stopped; epoch++) {
-      const result = await trainEpoch({ opts, net, rule, optimizer, control, epoch, ranges, trainCount, testCount });
+      const result = await trainEpoch({ opts, net, rule, optimizer, control, epoch, ranges, trainCount, testCount, pool });
       trainSeconds += result.trainSeconds;
       samples += result.samples;
       if (result.stopped) break;
@@ -135,6 +143,7 @@ export async function train(opts: TrainOptions): Promise<{ testAccuracy: number;
     });
     return { testAccuracy: last.testAccuracy, epochs: epoch, checkpoint: last.checkpoint, status };
   } finally {
+    await pool?.close();
     rule.dispose();
     optimizer.dispose();
     net.dispose();
@@ -148,6 +157,7 @@ interface EpochContext {
   readonly optimizer: Optimizer;
   readonly control: TrainControl;
   readonly epoch: number;
+  readonly pool: ShardPool | null;
   readonly ranges: [number, number][];
   readonly trainCount: number;
   readonly testCount: number;
@@ -168,21 +178,16 @@ async function trainEpoch(ctx: EpochContext): Promise<{ event: EpochEvent; confu
     if (control.stopped) return { event: null as never, confusion: [], trainSeconds: tally.seconds, samples: tally.samples, stopped: true };
     const batchIndex = epoch * ranges.length + b;
     const t0 = performance.now();
-    const { images, labels } = gatherBatch(dataset, dataset.train, order.subarray(ranges[b][0], ranges[b][1]));
+    const probe = await trainBatch(ctx, order.subarray(ranges[b][0], ranges[b][1]), batchIndex, tally, alignment);
+    alignmentSeconds += probe.seconds;
+    tally.addTime((performance.now() - t0) / 1000);
     try {
-      alignmentSeconds += await trainBatch(ctx, images, labels, batchIndex, tally, alignment);
-      tally.addTime((performance.now() - t0) / 1000);
       if (opts.snapshotIntervalMs && performance.now() - lastSnapshot >= opts.snapshotIntervalMs) {
         lastSnapshot = performance.now();
-        const sample = firstSample(images);
-        try {
-          opts.onEvent(await monitorSnapshot(net, sample, epoch + 1, b + 1));
-        } finally {
-          sample.dispose();
-        }
+        opts.onEvent(await monitorSnapshot(net, probe.sample, epoch + 1, b + 1));
       }
     } finally {
-      tf.dispose([images, labels]);
+      probe.sample.dispose();
     }
     const now = performance.now();
     if (now - lastProgress >= (opts.progressIntervalMs ?? 50) || b === ranges.length - 1) {
@@ -203,42 +208,51 @@ async function trainEpoch(ctx: EpochContext): Promise<{ event: EpochEvent; confu
   return { event, confusion: test.confusion, trainSeconds: tally.seconds, samples: tally.samples, stopped: false };
 }
 
-/** One mini-batch: the rule's update, checked for finiteness, applied. Returns seconds spent on alignment probes. */
-async function trainBatch(ctx: EpochContext, images: Tensor, labels: Tensor, batchIndex: number, tally: EpochTally, alignment: AlignmentMeter): Promise<number> {
-  const { net, rule, optimizer, opts } = ctx;
+/**
+ * One mini-batch: the rule's update (computed in shards when a pool of threads helps),
+ * checked for finiteness, applied. Returns the seconds spent on alignment probes and the
+ * batch's first sample (for monitoring; the caller disposes it).
+ */
+async function trainBatch(ctx: EpochContext, indices: Uint32Array, batchIndex: number, tally: EpochTally, alignment: AlignmentMeter): Promise<{ seconds: number; sample: Tensor }> {
+  const { net, rule, optimizer, opts, pool } = ctx;
   const encoderSeed = mixSeed(opts.circuit.seed, 5, batchIndex);
-  let grads: LayerGradients;
-  const result = simulate(net, images, { labels, rule: rule.kind === 'local' ? rule : null, batchIndex, encoderSeed });
+  const shares = splitShares(indices, 1 + (pool?.size ?? 0));
+  const others = pool ? pool.send(await pool.params(net), shares.slice(1), batchIndex, encoderSeed) : Promise.resolve([]);
+  const { images, labels } = gatherBatch(opts.dataset, opts.dataset.train, shares[0]);
+  let own: Awaited<ReturnType<typeof computeShard>> | null = null;
+  let grads: LayerGradients | null = null;
   try {
-    grads = rule.kind === 'local' ? (result.grads as LayerGradients) : autodiff(rule, net, images, labels, encoderSeed);
-    // one read for both: the loss and the size of the update (NaN/Inf anywhere makes it non-finite)
-    const check = tf.tidy(() => tf.stack([result.loss as Tensor, tf.addN([...grads.weight, ...grads.bias].filter((g): g is Tensor => g !== null).map((g) => tf.sum(tf.abs(g))))]));
-    const [loss, updateNorm] = await check.data();
-    check.dispose();
-    if (!Number.isFinite(loss) || !Number.isFinite(updateNorm)) {
-      throw new NonFiniteError(`non-finite ${Number.isFinite(loss) ? 'weight update' : 'loss'} at epoch ${ctx.epoch + 1}, batch ${batchIndex % ctx.ranges.length + 1}; the last good checkpoint is kept`);
+    own = await computeShard(net, rule, images, labels, batchIndex, encoderSeed);
+    const rest = await others;
+    grads = rest.length > 0 ? combineGradients(own.grads, own.stats.n, rest.map((r) => ({ grads: r.grads, n: r.stats.n }))) : own.grads;
+    const stats = mergeStats([own.stats, ...rest.map((r) => r.stats)]);
+    if (!Number.isFinite(stats.loss) || !Number.isFinite(stats.updateNorm)) {
+      throw new NonFiniteError(`non-finite ${Number.isFinite(stats.loss) ? 'weight update' : 'loss'} at epoch ${ctx.epoch + 1}, batch ${batchIndex % ctx.ranges.length + 1}; the last good checkpoint is kept`);
     }
-    await tally.addBatch(labels.shape[0], loss, result, labels);
-    let probeSeconds = 0;
+    tally.addBatch(stats);
+    let seconds = 0;
     const every = opts.circuit.rule.alignmentEvery;
     if (every > 0 && batchIndex % every === 0) {
       const t0 = performance.now();
+      // the rule's update of this thread's share against the BPTT gradient of the same samples
       const reference = bpttGradients(net, images, labels, encoderSeed, true);
-      alignment.add(await layerCosines(grads, reference.grads));
+      alignment.add(await layerCosines(own.grads, reference.grads));
       disposeGradients(reference.grads);
       reference.loss.dispose();
-      probeSeconds = (performance.now() - t0) / 1000;
+      seconds = (performance.now() - t0) / 1000;
     }
-    optimizer.apply(net, grads, (batchIndex + 1) / (ctx.opts.circuit.epochs * ctx.ranges.length));
-    if (rule.kind === 'autodiff') disposeGradients(grads);
-    return probeSeconds;
+    optimizer.apply(net, grads, (batchIndex + 1) / (opts.circuit.epochs * ctx.ranges.length));
+    return { seconds, sample: firstSample(images) };
   } finally {
-    disposeSimulation(result);
+    if (own) disposeGradients(own.grads);
+    if (grads && grads !== own?.grads) disposeGradients(grads);
+    tf.dispose([images, labels]);
   }
 }
 
-function autodiff(rule: LearningRule & { kind: 'autodiff' }, net: Network, images: Tensor, labels: Tensor, encoderSeed: number): LayerGradients {
-  const { grads, loss } = rule.gradients(net, images, labels, encoderSeed);
-  loss.dispose();
-  return grads;
+/** Splits a batch's indices into `parts` consecutive shares of near-equal size. */
+function splitShares(indices: Uint32Array, parts: number): Uint32Array[] {
+  const out: Uint32Array[] = [];
+  for (let p = 0; p < parts; p++) out.push(indices.subarray(Math.floor((p * indices.length) / parts), Math.floor(((p + 1) * indices.length) / parts)));
+  return out;
 }
