@@ -1,7 +1,6 @@
 /** One CLI command: its help text and what it does. Returns the exit code. */
 export interface Command {
   readonly name: string;
-  readonly summary: string;
   readonly usage: string;
   run(argv: string[]): Promise<number>;
 }

@@ -1,10 +1,20 @@
 import { UsageError } from './args';
 import type { Command } from './command';
-import { trainCommand } from './commands/train';
-import { evalCommand } from './commands/eval';
 import { errorMessage } from '../host/error-code';
 
-const COMMANDS: readonly Command[] = [trainCommand, evalCommand];
+/**
+ * Every command, loaded only when it runs: `apical --help` and a short command do not pay
+ * for the engine, tfjs or the web host.
+ */
+const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
+  { name: 'train', summary: 'train a circuit and print its test accuracy', load: async () => (await import('./commands/train')).trainCommand },
+  { name: 'eval', summary: 'evaluate a checkpoint on a test set', load: async () => (await import('./commands/eval')).evalCommand },
+  { name: 'export', summary: 'export a trained network to ONNX, verified with onnxruntime', load: async () => (await import('./commands/export')).exportCommand },
+  { name: 'serve', summary: 'the app in a browser: serve the UI and the engine on 127.0.0.1', load: async () => (await import('./commands/serve')).serveCommand },
+  { name: 'project', summary: 'create, show, rename or delete an experiment project', load: async () => (await import('./commands/project')).projectCommand },
+  { name: 'circuits', summary: "list, show, add, rename or delete a project's circuits", load: async () => (await import('./commands/circuits')).circuitsCommand },
+  { name: 'runs', summary: "list, show, compare, resume, rerun, tag or delete a project's runs", load: async () => (await import('./commands/runs')).runsCommand },
+];
 
 function usage(): string {
   return `apical — train spiking microcircuits (Yang & Li 2022) and their baselines
@@ -23,11 +33,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     console.error(`apical: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
+  const command = await entry.load();
   try {
     return await command.run(rest);
   } catch (e) {

@@ -8,7 +8,6 @@ import { ProgressBar } from '../progress';
 
 export const evalCommand: Command = {
   name: 'eval',
-  summary: 'evaluate a checkpoint on a test set',
   usage: `apical eval --checkpoint FILE [options]
 
 Options:

@@ -70,7 +70,7 @@ describe('input encoders', () => {
   // the caller (the runner) calls step() in one, and is then freed with that scope; the next
   // step reads it. See training/simulate.test.ts for the consequence (inference crashes).
   // Fix: tf.keep the new trace.
-  it.fails('poisson: the encoder state survives the caller\'s tidy, as the runner uses it', () => {
+  it('poisson: the encoder state survives the caller\'s tidy, as the runner uses it', () => {
     const x = tf.tensor2d(images);
     const enc = makeEncoder({ kind: 'poisson', maxRate: 0.6 }, x, 2, 21);
     try {

@@ -15,10 +15,10 @@ export function poissonEncoder(images: Tensor, maxRate: number, tauS: number, se
   return {
     constant: false,
     step(t) {
-      const next = tf.tidy(() => {
+      const next = tf.keep(tf.tidy(() => {
         const spikes = poissonSpikes(images, seed, t, maxRate);
         return traceStep(spikes, trace, tauS);
-      });
+      }));
       trace.dispose();
       trace = next;
       return tf.clone(next);

@@ -72,7 +72,14 @@ export interface LifTraceResult {
 /** The plain-op reference: what the fused kernel must equal. */
 export function lifTraceReference(current: Tensor, state: LifState, aPrev: Tensor, p: NeuronParams, withGate: boolean): LifTraceResult {
   const lif = lifStep(current, state, p);
-  return { lif, a: traceStep(lif.s, aPrev, p.tauS), gate: withGate ? somaGate(lif.u, p) : null };
+  return { lif, a: traceStep(lif.s, aPrev, p.tauS), gate: withGate ? lifGate(lif, p) : null };
+}
+
+/** The soma gate f'(u)/tau_s, zero while a cell is refractory (it is clamped and cannot spike). */
+export function lifGate(lif: LifState, p: NeuronParams): Tensor {
+  if (!lif.refractory) return somaGate(lif.u, p);
+  const r = lif.refractory;
+  return tf.tidy(() => tf.mul(somaGate(lif.u, p), tf.step(tf.sub(0.5, r))));
 }
 
 /** One layer's soma + trace (+ gate) step: fused where the backend has the kernel, else the reference. */

@@ -44,7 +44,8 @@ export function lifStep(current: Tensor, state: LifState, p: NeuronParams, spike
     if (p.refractory > 0 && state.refractory) {
       // countdown: R after a spike, else max(r - 1, 0)
       const r = tf.add(tf.mul(state.s, p.refractory), tf.mul(tf.sub(1, state.s), tf.relu(tf.sub(state.refractory, 1))));
-      const free = tf.cast(tf.lessEqual(r, 0), 'float32');
+      // 1 where the countdown is over (step has a zero gradient; a comparison op has none registered)
+      const free = tf.step(tf.sub(0.5, r));
       u = tf.mul(u, free);
       const s = tf.mul(spike(u, p), free);
       return { u, s, refractory: r };

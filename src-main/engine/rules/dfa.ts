@@ -3,8 +3,10 @@ import type { Tensor } from '../tensor/tf';
 import type { LocalRule, RuleDefinition } from './rule';
 
 /**
- * Direct feedback alignment (Nøkland 2016): every hidden layer gets the output error
- * through its own fixed random matrix D_l, e_l = D_l delta_L, delta_l = gate_l * e_l.
+ * Direct feedback alignment (Nøkland 2016): every hidden layer gets the global output
+ * error through its own fixed random matrix D_l, e_l = D_l e_L (the output error itself,
+ * not gated by the output cells, as in docs/method.md), delta_l = gate_l * e_l. The output
+ * layer learns from delta_L = gate_L * e_L.
  */
 export const dfa: RuleDefinition<'dfa'> = {
   name: 'dfa',
@@ -19,7 +21,7 @@ export const dfa: RuleDefinition<'dfa'> = {
       return net.layers.map((layer, l) => {
         if (l === last) return deltaL;
         if (!layer.hasCells || !layer.direct) return null;
-        const e = tf.reshape(tf.matMul(deltaL, layer.direct), [deltaL.shape[0], ...layer.synapse.outShape]);
+        const e = tf.reshape(tf.matMul(outputError, layer.direct), [deltaL.shape[0], ...layer.synapse.outShape]);
         return tf.mul(layers[l].gate as Tensor, e);
       });
     },

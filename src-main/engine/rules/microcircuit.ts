@@ -72,7 +72,10 @@ export function createMicrocircuit(opts: MicrocircuitOptions): LocalRule {
 
   const thetaFor = (l: number, drivePos: Tensor, driveNeg: Tensor): Tensor => {
     const col = columns[l];
-    if (opts.thetaE.mode === 'fixed') return tf.scalar(opts.thetaE.value);
+    if (opts.thetaE.mode === 'fixed') {
+      const v = opts.thetaE.value;
+      return tf.scalar(Array.isArray(v) ? v[l] : v);
+    }
     const stepMax = tf.maximum(tf.max(drivePos), tf.max(driveNeg));
     col.maxDrive = swap(col.maxDrive, col.maxDrive ? tf.maximum(col.maxDrive, stepMax) : stepMax);
     const running = col.maxDrive as Tensor;
@@ -126,12 +129,13 @@ export function createMicrocircuit(opts: MicrocircuitOptions): LocalRule {
       const [inPos, inNeg] = opts.errorDelay
         ? [upper.rPos ?? tf.zerosLike(up.rPos), upper.rNeg ?? tf.zerosLike(up.rNeg)]
         : [up.rPos, up.rNeg];
+      const shape = [inPos.shape[0], ...layer.synapse.outShape];
+      const [pos, neg] = descend(net.layers[l + 1], inPos, inNeg).map((x) => tf.reshape(x, shape));
       if (opts.errorDelay) {
+        // keep this step's signals for the next step only after the delayed ones were used
         upper.rPos = swap(upper.rPos, up.rPos);
         upper.rNeg = swap(upper.rNeg, up.rNeg);
       }
-      const shape = [inPos.shape[0], ...layer.synapse.outShape];
-      const [pos, neg] = descend(net.layers[l + 1], inPos, inNeg).map((x) => tf.reshape(x, shape));
       if (!layer.hasCells) {
         up = { rPos: pos, rNeg: neg, v: pos };
         continue;
@@ -160,9 +164,13 @@ export function createMicrocircuit(opts: MicrocircuitOptions): LocalRule {
     kind: 'local',
     name: opts.errorCells === 'spiking' ? 'microcircuit' : 'microcircuit-analog',
     beginBatch(net) {
+      const fixed = opts.thetaE.mode === 'fixed' ? opts.thetaE.value : null;
+      if (Array.isArray(fixed) && fixed.length !== net.layers.length) {
+        throw new Error(`rule.thetaE.value: ${fixed.length} thresholds given for ${net.layers.length} layers (give one per layer, or a single number)`);
+      }
       release();
       resetColumns(net);
-      if (thetaEma.length !== net.layers.length) thetaEma = net.layers.map(() => null);
+      thetaEma = net.layers.map((_, l) => thetaEma[l] ?? null);
       feedback = net.layers.map((l) => (l.index > 0 && l.weight && l.feedback
         ? tf.tidy(() => {
           const magnitude = tf.abs(l.feedback as Tensor);
@@ -199,6 +207,16 @@ export function createMicrocircuit(opts: MicrocircuitOptions): LocalRule {
       saturated = null;
       spikes = null;
       return stats;
+    },
+    state: () => Object.fromEntries(thetaEma.flatMap((t, l) => (t ? [[`thetaEma.${l}`, t]] : []))),
+    loadState(tensors) {
+      for (const t of thetaEma) t?.dispose();
+      thetaEma = [];
+      for (const [key, t] of Object.entries(tensors)) {
+        const l = Number(key.replace('thetaEma.', ''));
+        if (key.startsWith('thetaEma.') && Number.isInteger(l)) thetaEma[l] = tf.keep(t);
+        else t.dispose();
+      }
     },
     dispose() {
       release();

@@ -37,6 +37,10 @@ export interface LocalRule {
   somaticCurrent?(): (Tensor | null)[] | null;
   /** scalar statistics of the batch (kept tensors the caller disposes), e.g. error-cell saturation */
   endBatch(): Record<string, Tensor>;
+  /** state carried across batches that a resumed run needs (kept tensors, by name) */
+  state?(): Record<string, Tensor>;
+  /** restores what `state` returned (takes ownership of the tensors) */
+  loadState?(tensors: Record<string, Tensor>): void;
   dispose(): void;
 }
 

@@ -1,4 +1,4 @@
-import { tf } from '../tensor/tf';
+import { sumAll, tf } from '../tensor/tf';
 import type { Tensor } from '../tensor/tf';
 import type { Network } from '../network';
 import type { LayerGradients, LearningRule } from '../rules/rule';
@@ -40,7 +40,7 @@ export async function computeShard(net: Network, rule: LearningRule, images: Ten
     const packed = tf.tidy(() => tf.stack([
       result.loss as Tensor,
       tf.sum(tf.cast(tf.equal(result.prediction, tf.cast(labels, 'int32')), 'float32')),
-      tf.addN([tf.scalar(0), ...[...g.weight, ...g.bias].filter((t): t is Tensor => t !== null).map((t) => tf.sum(tf.abs(t)))]),
+      sumAll([tf.scalar(0), ...[...g.weight, ...g.bias].filter((t): t is Tensor => t !== null).map((t) => tf.sum(tf.abs(t)))]),
       ...result.spikes,
       ...statNames.map((k) => result.ruleStats[k]),
     ]));

@@ -52,7 +52,7 @@ describeEachBackend('engine on every backend: neuron variants, poisson input, te
   // freed with the runner's per-step tidy. Inference throws at step 1 on every backend; on
   // wasm training throws too (its Identity kernel copies, so the runner's clone of the input
   // does not keep the freed trace's data alive as it does on cpu). Fix: tf.keep the trace.
-  it.fails('poisson input: frsf training and inference run (throws at step 1)', async () => {
+  it('poisson input: frsf training and inference run', async () => {
     const variant = tinyCircuit({ input: { encoder: { kind: 'poisson', maxRate: 0.9 } } });
     const vnet = tinyNetwork(variant);
     const rule = createRule(ruleSpec({ name: 'frsf' }), variant.seed) as LocalRule;
@@ -74,7 +74,7 @@ describeEachBackend('engine on every backend: neuron variants, poisson input, te
       const rule = createRule(spec, circuit.seed) as LocalRule;
       const optimizer = new Optimizer(circuit.optimizer);
       const counts: number[] = [];
-      for (let b = 0; b < 4; b++) {
+      for (let b = 0; b < 3; b++) {
         const batch = batchTensors(images, labels, trained.shape.inputShape);
         const result = simulate(trained, batch.images, { labels: batch.labels, rule, batchIndex: b });
         optimizer.apply(trained, result.grads as LayerGradients);
@@ -82,7 +82,8 @@ describeEachBackend('engine on every backend: neuron variants, poisson input, te
         tf.dispose([batch.images, batch.labels]);
         counts.push(tf.memory().numTensors);
       }
-      expect(new Set(counts.slice(2)).size).toBe(1);
+      // the first batch creates the optimiser's moments and the rule's running statistics
+      expect(new Set(counts.slice(1)).size).toBe(1);
       optimizer.dispose();
       rule.dispose();
       trained.dispose();

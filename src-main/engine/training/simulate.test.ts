@@ -80,7 +80,7 @@ describe('runner with poisson input', () => {
   // evaluation of a Poisson circuit) step 1 throws "Cannot read properties of undefined
   // (reading 'backend')". Fix: `const next = tf.keep(tf.tidy(...))` (the old trace is
   // already disposed explicitly).
-  it.fails('inference: same forward pass as the reference (throws at step 1)', () => {
+  it('inference: same forward pass as the reference', () => {
     const net = tinyNetwork(circuit);
     try {
       const engine = runEngineBatch(net, null, images, labels, { encoderSeed: 11 });

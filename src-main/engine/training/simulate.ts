@@ -1,8 +1,8 @@
-import { tf, tidy } from '../tensor/tf';
+import { sumAll, tf, tidy } from '../tensor/tf';
 import type { Tensor } from '../tensor/tf';
 import type { Network } from '../network';
 import { makeEncoder } from '../encoders/encoder';
-import { somaGate } from '../neurons/surrogate';
+import { lifGate } from '../kernels/lif-trace';
 import type { LayerGradients, LocalRule, LayerStepView } from '../rules/rule';
 import type { LayerState } from './forward';
 import { forwardStep, initialLayerStates, stateTensors } from './forward';
@@ -82,7 +82,7 @@ export function simulate(net: Network, images: Tensor, opts: SimulationOptions =
           const views: LayerStepView[] = next.map((s) => ({
             u: s.lif?.u ?? null,
             a: s.a,
-            gate: s.gate ?? (s.lif ? somaGate(s.lif.u, net.neuron) : null),
+            gate: s.gate ?? (s.lif ? lifGate(s.lif, net.neuron) : null),
           }));
           v = rule.step({ t, net, layers: views, outputError: error }).map((x) => (x ? tf.clone(x) : null));
         }
@@ -128,7 +128,7 @@ function hebbianGradients(net: Network, flat: Tensor, signals: Tensor[][], presy
     if (!layer.weight || v.length === 0) return;
     const scale = -1 / batch;
     grads.weight[i] = tf.tidy(() => {
-      if (presynaptic[i].length === 0) return tf.mul(layer.synapse.hebbian(flat, tf.addN(v)), scale);
+      if (presynaptic[i].length === 0) return tf.mul(layer.synapse.hebbian(flat, sumAll(v)), scale);
       return tf.mul(layer.synapse.hebbian(tf.concat(presynaptic[i], 0), tf.concat(v, 0)), scale);
     });
     grads.bias[i] = tf.tidy(() => {

@@ -111,7 +111,7 @@ export async function train(opts: TrainOptions): Promise<{ testAccuracy: number;
   const testCount = Math.min(dataset.test.count, opts.testLimit ?? Infinity);
   const ranges = batchRanges(trainCount, circuit.batch);
   let fromEpoch = 0;
-  if (opts.resume) fromEpoch = restoreSnapshot(opts.resume, net, optimizer);
+  if (opts.resume) fromEpoch = restoreSnapshot(opts.resume, net, optimizer, rule);
   opts.onEvent({
     event: 'start', rule: circuit.rule.name, backend: opts.backend, epochs: circuit.epochs, batchesPerEpoch: ranges.length, fromEpoch,
     dataset: { name: dataset.name, source: dataset.source, hash: dataset.hash, shape: dataset.shape, classes: dataset.classes, train: trainCount, test: testCount },
@@ -131,7 +131,7 @@ export async function train(opts: TrainOptions): Promise<{ testAccuracy: number;
       trainSeconds += result.trainSeconds;
       samples += result.samples;
       if (result.stopped) break;
-      const checkpoint = opts.onCheckpoint ? await opts.onCheckpoint(await takeSnapshot(net, optimizer, epoch + 1, circuit)) : null;
+      const checkpoint = opts.onCheckpoint ? await opts.onCheckpoint(await takeSnapshot(net, optimizer, epoch + 1, circuit, rule)) : null;
       last = { testAccuracy: result.event.testAccuracy, checkpoint, confusion: result.confusion };
       opts.onEvent(result.event);
     }
@@ -200,6 +200,8 @@ async function trainEpoch(ctx: EpochContext): Promise<{ event: EpochEvent; confu
     onProgress: (done, total) => opts.onEvent({ event: 'progress', phase: 'test', epoch: epoch + 1, batch: done, batches: total, loss: 0, accuracy: 0, samplesPerSecond: 0 }),
     control,
   });
+  // a stop during evaluation: the epoch is incomplete, so it is neither reported nor saved
+  if (control.stopped) return { event: null as never, confusion: [], trainSeconds: tally.seconds, samples: tally.samples, stopped: true };
   const event: EpochEvent = {
     event: 'epoch', epoch: epoch + 1, ...tally.summary(), testAccuracy: test.accuracy, testLoss: test.loss,
     seconds: (performance.now() - epochStart) / 1000, alignment: alignment.take(net.layers.length),

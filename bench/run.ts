@@ -1,0 +1,175 @@
+/**
+ * `npm run bench`: training speed of the engine per backend and rule, side by side with the
+ * PyTorch reference of the same algorithm at the same thread count (measured in this run),
+ * a numerics check of the reference against the engine, and the peak memory and tfjs tensor
+ * count of a full training run. Each measurement runs in its own child process, one at a
+ * time; progress goes to stderr, the report to stdout. See bench/options.ts for the options.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BENCH_RULES, benchCircuit, denseSizes } from './cases';
+import type { BenchCase } from './cases';
+import { REPO_ROOT, failureReason, runTsChild } from './child';
+import { USAGE, parseSettings, schedule } from './options';
+import type { BenchSettings } from './options';
+import { formatReport } from './report';
+import type { BenchReport, CheckFigure, EngineFigure, MemoryFigure, SpeedRow } from './report';
+import { probeTorch, runCheck, runTorch } from './torch-reference';
+import type { TorchRuleResult } from './torch-reference';
+
+const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+const TMP = path.join(REPO_ROOT, '.tmp', 'bench');
+/** rules the PyTorch reference implements */
+const referenceRules = (s: BenchSettings) => s.rules.filter((r) => (BENCH_RULES as readonly string[]).includes(r));
+
+function commit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The reference's figures for one template, or why there are none. */
+async function torchFigures(s: BenchSettings, c: BenchCase): Promise<{ byRule: Map<string, TorchRuleResult>; error: string | null }> {
+  const byRule = new Map<string, TorchRuleResult>();
+  const rules = referenceRules(s);
+  if (!rules.length) return { byRule, error: null };
+  const circuits = Object.fromEntries(rules.map((r) => [r, benchCircuit(c.template, r)]));
+  const sizes = denseSizes(c, circuits[rules[0]]);
+  if (!sizes) return { byRule, error: `${c.template}: the PyTorch reference implements dense circuits only` };
+  const file = path.join(TMP, `circuits-${c.template}.json`);
+  fs.mkdirSync(TMP, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(circuits));
+  log(`PyTorch reference, ${c.template}: ${rules.join(', ')} (${s.threads} thread(s), ${s.torchDevice})`);
+  const run = await runTorch({
+    python: s.python, rules, circuitFile: file, sizes, ...schedule(s, c), threads: s.threads, device: s.torchDevice,
+    data: s.data === 'real' && circuits[rules[0]].input.dataset === 'mnist' ? 'mnist' : 'random', timeoutMs: s.timeoutMs,
+  });
+  for (const r of run.results) byRule.set(r.rule, r);
+  return { byRule, error: run.error };
+}
+
+async function engineFigures(s: BenchSettings, c: BenchCase, backend: string): Promise<{ byRule: Map<string, EngineFigure>; error: string | null }> {
+  const { warmup, batches } = schedule(s, c);
+  log(`engine ${backend}, ${c.template}: ${s.rules.join(', ')}`);
+  const r = await runTsChild('engine-child.ts', [
+    '--backend', backend, '--template', c.template, '--rules', s.rules.join(','), '--warmup', String(warmup), '--batches', String(batches), '--data', s.data,
+  ], { timeoutMs: s.timeoutMs, onRecord: (x) => x.kind === 'engine' && log(`  ${backend} ${String(x.rule)}: ${Number(x.samplesPerSecond).toFixed(1)} samples/s`) });
+  const byRule = new Map<string, EngineFigure>();
+  for (const x of r.records.filter((y) => y.kind === 'engine')) {
+    const adapter = x.adapter as { device: string; software: boolean } | null;
+    byRule.set(String(x.rule), {
+      samplesPerSecond: Number(x.samplesPerSecond), medianBatchSeconds: Number(x.medianBatchSeconds), threads: Number(x.threads),
+      adapter: adapter ? { device: adapter.device, software: adapter.software } : null,
+    });
+  }
+  return { byRule, error: r.code === 0 ? null : failureReason(r, `the ${backend} engine run`) };
+}
+
+/** Dumps two engine batches on each backend and replays them in PyTorch (dense templates, reference rules). */
+async function numericsChecks(s: BenchSettings, timed: readonly string[]): Promise<CheckFigure[]> {
+  const c = s.cases.find((x) => denseSizes(x, benchCircuit(x.template, 'frsf')));
+  const rules = referenceRules(s);
+  const backends = s.checkBackends ?? timed;
+  if (!c || !rules.length) return backends.map((backend) => ({ backend, blas: '', report: null, error: 'no dense template or no rule the reference implements' }));
+  const out: CheckFigure[] = [];
+  for (const backend of backends) {
+    log(`numerics check on ${backend} (${c.template})`);
+    const file = path.join(TMP, `check-${backend}.safetensors`);
+    const dump = await runTsChild('dump-check.ts', ['--backend', backend, '--template', c.template, '--rules', rules.join(','), '--out', file, '--data', s.data], { timeoutMs: s.timeoutMs });
+    if (dump.code !== 0) {
+      out.push({ backend, blas: '', report: null, error: failureReason(dump, 'the engine dump') });
+      continue;
+    }
+    const r = await runCheck(s.python, file, s.timeoutMs);
+    out.push({ backend, blas: r.blas, report: r.report, error: r.error });
+  }
+  return out;
+}
+
+/** Peak RSS and tensor counts of a training run on the full data set (--quick: 2048 samples per epoch). */
+async function memory(s: BenchSettings): Promise<NonNullable<BenchReport['memory']>> {
+  const { backend, rule, epochs } = s.memory;
+  const template = s.cases[0].template;
+  const limits = s.quick ? ['--train-limit', '2048', '--test-limit', '512'] : [];
+  log(`memory: ${template} ${rule} on ${backend}, ${epochs} epochs${s.quick ? ' of 2048 samples (--quick)' : ' of the full data set'}`);
+  const r = await runTsChild('memory-child.ts', ['--backend', backend, '--template', template, '--rule', rule, '--epochs', String(epochs), ...limits], {
+    timeoutMs: 6 * 3600_000,
+  });
+  const rec = r.records.find((x) => x.kind === 'memory');
+  if (r.code !== 0 || !rec) return { figure: null, error: failureReason(r, 'the memory run') };
+  return { figure: rec as unknown as MemoryFigure, error: null };
+}
+
+async function main(s: BenchSettings): Promise<number> {
+  const started = new Date();
+  const skipped: string[] = [];
+  const probe = s.skipTorch ? { available: false, detail: 'skipped (--skip-torch)' } : await probeTorch(s.python);
+  if (!probe.available) skipped.push(`PyTorch reference: ${probe.detail}`);
+  const speed: SpeedRow[] = [];
+  let torchError: string | null = null;
+  for (const c of s.cases) {
+    const torch = probe.available ? await torchFigures(s, c) : { byRule: new Map<string, TorchRuleResult>(), error: null };
+    if (torch.error) skipped.push(`PyTorch reference: ${(torchError = torch.error)}`);
+    for (const backend of s.backends) {
+      const engine = await engineFigures(s, c, backend);
+      if (engine.byRule.size === 0 && engine.error && /not available/.test(engine.error)) {
+        skipped.push(`${backend}: ${engine.error}`);
+        continue;
+      }
+      for (const rule of s.rules) {
+        const e = engine.byRule.get(rule) ?? null;
+        const t = torch.byRule.get(rule) ?? null;
+        speed.push({
+          template: c.template, backend, rule, engine: e, engineError: e ? null : engine.error ?? 'no result',
+          torch: t ? { samplesPerSecond: t.samplesPerSecond, threads: t.threads, device: t.device, blas: t.blas, torch: t.torch } : null,
+          ratio: e && t ? e.samplesPerSecond / t.samplesPerSecond : null, equalThreads: !e || !t || e.threads === t.threads,
+        });
+      }
+    }
+  }
+  const report: BenchReport = {
+    date: started.toISOString(),
+    machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim() ?? '?', loadAverage: os.loadavg(), commit: commit() },
+    settings: {
+      quick: s.quick, threads: s.threads, data: s.data, templates: s.cases.map((c) => c.template), backends: [...s.backends], rules: [...s.rules],
+      torchDevice: s.torchDevice,
+      warmup: Object.fromEntries(s.cases.map((c) => [c.template, schedule(s, c).warmup])),
+      batches: Object.fromEntries(s.cases.map((c) => [c.template, schedule(s, c).batches])),
+    },
+    torch: { python: s.python, available: probe.available, detail: probe.detail, error: torchError },
+    speed, skipped,
+    check: s.skipCheck || !probe.available ? null : await numericsChecks(s, [...new Set(speed.filter((x) => x.engine).map((x) => x.backend))]),
+    memory: s.skipMemory ? null : await memory(s),
+  };
+  console.log(`\n${formatReport(report)}`);
+  if (s.json) {
+    const dir = path.join(REPO_ROOT, 'bench', 'results');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
+    fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nwritten: ${path.relative(REPO_ROOT, file)}`);
+  }
+  return 0;
+}
+
+let settings: BenchSettings;
+try {
+  settings = parseSettings(process.argv.slice(2));
+} catch (e) {
+  console.error(`bench: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (settings.help) {
+  console.log(USAGE);
+} else {
+  main(settings).then((code) => (process.exitCode = code), (e: unknown) => {
+    console.error(`bench: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    process.exitCode = 1;
+  });
+}
