@@ -6,6 +6,8 @@ import type { NeuronParams } from '../../../src-shared/circuit';
 import { describeEachBackend } from '../testing/backends';
 import { lifTraceReference, lifTraceStep } from './lif-trace';
 import { poissonSpikes, poissonUniform } from './poisson';
+import { errorColumnReference, errorColumnStep } from './error-column';
+import type { ErrorColumnAttrs } from './error-column';
 
 const neuronCases: Partial<NeuronParams>[] = [
   {},
@@ -91,4 +93,32 @@ describeEachBackend('Poisson spikes drawn on the device', () => {
     expect(Array.from(a)).not.toEqual(Array.from(c));
     x.dispose();
   });
+});
+
+describeEachBackend('fused error-cell column equals its plain-op reference', () => {
+  const cases: { label: string; attrs: ErrorColumnAttrs; state: number[] }[] = [
+    { label: 'auto, first step of a batch', attrs: { mode: 'auto', scale: 0.5 }, state: [-Infinity, -Infinity, -Infinity] },
+    { label: 'auto, with an EMA and a running max', attrs: { mode: 'auto', scale: 0.25 }, state: [0.3, 0.1, -Infinity] },
+    { label: 'fixed theta', attrs: { mode: 'fixed', scale: 1 }, state: [-Infinity, -Infinity, 0.05] },
+  ];
+  for (const { label, attrs, state } of cases) {
+    it(label, async () => {
+      const shape = [8, 101]; // not a multiple of 4: exercises the SIMD kernel's tail
+      const xPos = tf.relu(tf.randomNormal(shape, 0, 0.5, 'float32', 1));
+      const xNeg = tf.relu(tf.randomNormal(shape, 0, 0.5, 'float32', 2));
+      const gate = tf.mul(tf.cast(tf.greater(tf.randomUniform(shape, 0, 1, 'float32', 3), 0.3), 'float32'), 0.5);
+      const cPos = tf.randomUniform(shape, 0, 0.1, 'float32', 4);
+      const cNeg = tf.randomUniform(shape, 0, 0.1, 'float32', 5);
+      const thetaState = tf.tensor1d(state);
+      const fused = errorColumnStep(xPos, xNeg, gate, cPos, cNeg, thetaState, attrs);
+      const reference = errorColumnReference(xPos, xNeg, gate, cPos, cNeg, thetaState, attrs);
+      for (const key of ['rPos', 'rNeg', 'cPos', 'cNeg', 'input', 'stats'] as const) {
+        expect(Array.from(await read(fused[key])), key).toEqual(Array.from(await read(reference[key])));
+      }
+      const [saturated, spikes] = await read(fused.stats);
+      expect(spikes).toBeGreaterThan(0);
+      expect(saturated).toBeGreaterThan(0);
+      tf.dispose([xPos, xNeg, gate, cPos, cNeg, thetaState, ...Object.values(fused), ...Object.values(reference)]);
+    });
+  }
 });

@@ -31,35 +31,38 @@ export interface LifTraceAttrs extends NamedAttrMap {
 const kernel: HostKernel<LifTraceAttrs> = {
   name: LIF_TRACE,
   outputShapes: (inputs, attrs) => (attrs.withGate ? [0, 1, 2, 3] : [0, 1, 2]).map(() => [...inputs[0].shape]),
-  loop([current, u, s, a], [uOut, sOut, aOut, gateOut], p) {
-    const decay = f32(p.decay);
-    const vTh = f32(p.vTh);
-    const keep = f32(1 - 1 / p.tauS);
-    const gain = f32(1 / p.tauS);
-    const half = f32(p.width / 2);
-    const height = f32(1 / p.width);
-    const slope = f32(p.slope);
-    const boxcar = p.surrogate === 'boxcar';
-    for (let i = 0; i < current.length; i++) {
-      const leaked = p.resetZero ? f32(f32(u[i] * f32(1 - s[i])) * decay) : f32(f32(u[i] - f32(s[i] * vTh)) * decay);
-      const un = f32(leaked + current[i]);
-      const sn = un >= vTh ? 1 : 0;
-      uOut[i] = un;
-      sOut[i] = sn;
-      aOut[i] = f32(f32(a[i] * keep) + f32(sn * gain));
-      if (gateOut) {
-        const dist = Math.abs(f32(un - vTh));
-        let d: number;
-        if (boxcar) d = f32((dist < half ? 1 : 0) * height);
-        else {
-          const x = f32(f32(dist * slope) + 1);
-          d = f32(1 / f32(x * x));
-        }
-        gateOut[i] = f32(d * gain);
-      }
-    }
-  },
+  loop: (ins, outs, p) => lifTraceLoop(ins, outs, p, 0, ins[0].length),
 };
+
+/** The scalar loop over elements [from, to) (cpu backend, and the SIMD kernel's tail). */
+export function lifTraceLoop([current, u, s, a]: Float32Array[], [uOut, sOut, aOut, gateOut]: Float32Array[], p: LifTraceAttrs, from: number, to: number): void {
+  const decay = f32(p.decay);
+  const vTh = f32(p.vTh);
+  const keep = f32(1 - 1 / p.tauS);
+  const gain = f32(1 / p.tauS);
+  const half = f32(p.width / 2);
+  const height = f32(1 / p.width);
+  const slope = f32(p.slope);
+  const boxcar = p.surrogate === 'boxcar';
+  for (let i = from; i < to; i++) {
+    const leaked = p.resetZero ? f32(f32(u[i] * f32(1 - s[i])) * decay) : f32(f32(u[i] - f32(s[i] * vTh)) * decay);
+    const un = f32(leaked + current[i]);
+    const sn = un >= vTh ? 1 : 0;
+    uOut[i] = un;
+    sOut[i] = sn;
+    aOut[i] = f32(f32(a[i] * keep) + f32(sn * gain));
+    if (gateOut) {
+      const dist = Math.abs(f32(un - vTh));
+      let d: number;
+      if (boxcar) d = f32((dist < half ? 1 : 0) * height);
+      else {
+        const x = f32(f32(dist * slope) + 1);
+        d = f32(1 / f32(x * x));
+      }
+      gateOut[i] = f32(d * gain);
+    }
+  }
+}
 
 registerHostKernel(kernel);
 

@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor/tf';
 import type { RuleSpec } from '../../../src-shared/circuit';
 import type { Network, NetworkLayer } from '../network';
 import { apicalStep } from '../neurons/apical';
-import { errorCellStep } from '../neurons/error-cell';
+import { errorColumnStep } from '../kernels/error-column';
 import type { LocalRule, RuleDefinition, StepContext } from './rule';
 
 type MicrocircuitSpec = Extract<RuleSpec, { name: 'microcircuit' }>;
@@ -60,8 +60,8 @@ export function createMicrocircuit(opts: MicrocircuitOptions): LocalRule {
   let feedback: SplitFeedback[] = [];
   let columns: ColumnState[] = [];
   let thetaEma: (Tensor | null)[] = [];
-  let saturated: Tensor | null = null;
-  let spikes: Tensor | null = null;
+  /** running sum over the batch's steps of the error-column statistics [saturated, spikes, ...] */
+  let stats: Tensor | null = null;
   let events = 0;
 
   const swap = <T extends Tensor | null>(old: T, next: T): T => {
@@ -70,39 +70,43 @@ export function createMicrocircuit(opts: MicrocircuitOptions): LocalRule {
     return next;
   };
 
-  const thetaFor = (l: number, drivePos: Tensor, driveNeg: Tensor): Tensor => {
+  /** [ema, running max, fixed theta] of layer l, -Infinity where there is none (see kernels/error-column.ts) */
+  const thetaState = (l: number): Tensor => tf.tidy(() => {
+    const fixed = opts.thetaE.mode === 'fixed' ? opts.thetaE.value : null;
+    const none = tf.scalar(-Infinity);
+    return tf.stack([
+      thetaEma[l] ?? none,
+      columns[l].maxDrive ?? none,
+      fixed === null ? none : tf.scalar(Array.isArray(fixed) ? fixed[l] : fixed),
+    ]);
+  });
+
+  /**
+   * The E+/E- pair of every column of layer l receives its gated drives (gate * x), emits
+   * r+/r-, and feeds the apical compartment.
+   */
+  const column = (l: number, xPos: Tensor, xNeg: Tensor, gate: Tensor): { rPos: Tensor; rNeg: Tensor; v: Tensor } => {
     const col = columns[l];
-    if (opts.thetaE.mode === 'fixed') {
-      const v = opts.thetaE.value;
-      return tf.scalar(Array.isArray(v) ? v[l] : v);
+    if (opts.errorCells === 'analog') {
+      const rPos = tf.mul(gate, xPos);
+      const rNeg = tf.mul(gate, xNeg);
+      return { rPos, rNeg, v: apical(col, tf.sub(rPos, rNeg)) };
     }
-    const stepMax = tf.maximum(tf.max(drivePos), tf.max(driveNeg));
-    col.maxDrive = swap(col.maxDrive, col.maxDrive ? tf.maximum(col.maxDrive, stepMax) : stepMax);
-    const running = col.maxDrive as Tensor;
-    const reference = thetaEma[l] ? tf.maximum(thetaEma[l] as Tensor, running) : running;
-    return tf.maximum(tf.mul(reference, opts.thetaE.scale), 1e-12);
+    const step = errorColumnStep(xPos, xNeg, gate, col.cPos ?? tf.zerosLike(xPos), col.cNeg ?? tf.zerosLike(xNeg), thetaState(l), {
+      mode: opts.thetaE.mode, scale: opts.thetaE.mode === 'auto' ? opts.thetaE.scale : 1,
+    });
+    col.cPos = swap(col.cPos, step.cPos);
+    col.cNeg = swap(col.cNeg, step.cNeg);
+    if (opts.thetaE.mode === 'auto') col.maxDrive = swap(col.maxDrive, tf.reshape(tf.slice(step.stats, 2, 1), []));
+    stats = swap(stats, stats ? tf.add(stats, step.stats) : step.stats);
+    events += 2 * xPos.size;
+    return { rPos: step.rPos, rNeg: step.rNeg, v: apical(col, step.input) };
   };
 
-  /** The E+/E- pair of layer l receives its drives, emits r+/r-, and feeds the apical compartment. */
-  const column = (l: number, drivePos: Tensor, driveNeg: Tensor): { rPos: Tensor; rNeg: Tensor; v: Tensor } => {
-    const col = columns[l];
-    let rPos = drivePos;
-    let rNeg = driveNeg;
-    if (opts.errorCells === 'spiking') {
-      const theta = thetaFor(l, drivePos, driveNeg);
-      const pos = errorCellStep(drivePos, col.cPos ?? tf.zerosLike(drivePos), theta);
-      const neg = errorCellStep(driveNeg, col.cNeg ?? tf.zerosLike(driveNeg), theta);
-      col.cPos = swap(col.cPos, pos.c);
-      col.cNeg = swap(col.cNeg, neg.c);
-      saturated = swap(saturated, tf.add(saturated ?? 0, tf.add(pos.saturated, neg.saturated)));
-      spikes = swap(spikes, tf.add(spikes ?? 0, tf.add(pos.spikes, neg.spikes)));
-      events += 2 * drivePos.size;
-      rPos = pos.out;
-      rNeg = neg.out;
-    }
-    const v = apicalStep(tf.sub(rPos, rNeg), col.v, opts.tauA);
+  const apical = (col: ColumnState, input: Tensor): Tensor => {
+    const v = apicalStep(input, col.v, opts.tauA);
     if (opts.tauA !== 1 || opts.gA > 0) col.v = swap(col.v, v);
-    return { rPos, rNeg, v };
+    return v;
   };
 
   /** Signals arriving at layer l's error cells from the layer above, through the split feedback. */
@@ -121,7 +125,7 @@ export function createMicrocircuit(opts: MicrocircuitOptions): LocalRule {
     const last = net.layers.length - 1;
     const out: (Tensor | null)[] = new Array(net.layers.length).fill(null);
     const gateL = layers[last].gate as Tensor;
-    let up = column(last, tf.mul(gateL, tf.relu(ctx.outputError)), tf.mul(gateL, tf.relu(tf.neg(ctx.outputError))));
+    let up = column(last, tf.relu(ctx.outputError), tf.relu(tf.neg(ctx.outputError)), gateL);
     out[last] = up.v;
     for (let l = last - 1; l >= 0; l--) {
       const layer = net.layers[l];
@@ -140,8 +144,7 @@ export function createMicrocircuit(opts: MicrocircuitOptions): LocalRule {
         up = { rPos: pos, rNeg: neg, v: pos };
         continue;
       }
-      const gate = layers[l].gate as Tensor;
-      up = column(l, tf.mul(gate, pos), tf.mul(gate, neg));
+      up = column(l, pos, neg, layers[l].gate as Tensor);
       out[l] = up.v;
     }
     return out;
@@ -181,14 +184,13 @@ export function createMicrocircuit(opts: MicrocircuitOptions): LocalRule {
           };
         })
         : { same: null, crossed: null }));
-      saturated = null;
-      spikes = null;
+      stats = null;
       events = 0;
     },
     step,
     somaticCurrent: opts.gA > 0 ? () => columns.map((c) => (c.v ? tf.mul(c.v, opts.gA) : null)) : undefined,
     endBatch() {
-      const stats: Record<string, Tensor> = {};
+      const out: Record<string, Tensor> = {};
       if (opts.errorCells === 'spiking') {
         if (opts.thetaE.mode === 'auto') {
           const m = opts.thetaE.momentum;
@@ -199,14 +201,14 @@ export function createMicrocircuit(opts: MicrocircuitOptions): LocalRule {
             prev?.dispose();
           });
         }
-        stats.errorCellSaturation = tf.keep(tf.div(saturated ?? tf.scalar(0), Math.max(events, 1)));
-        stats.errorCellSpikeRate = tf.keep(tf.div(spikes ?? tf.scalar(0), Math.max(events, 1)));
+        const totals = stats;
+        const perEvent = (k: number) => tf.keep(tf.tidy(() => (totals ? tf.div(tf.reshape(tf.slice(totals, k, 1), []), Math.max(events, 1)) : tf.scalar(0))));
+        out.errorCellSaturation = perEvent(0);
+        out.errorCellSpikeRate = perEvent(1);
       }
-      saturated?.dispose();
-      spikes?.dispose();
-      saturated = null;
-      spikes = null;
-      return stats;
+      stats?.dispose();
+      stats = null;
+      return out;
     },
     state: () => Object.fromEntries(thetaEma.flatMap((t, l) => (t ? [[`thetaEma.${l}`, t]] : []))),
     loadState(tensors) {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { tf } from './tf';
 import { registerWasmConv2DBackpropFilter } from '../kernels/conv2d-backprop-filter-wasm';
+import { installWasmSimdKernels } from '../kernels/simd/wasm-simd';
 import type { BackendInfo } from '../../../src-shared/events';
 
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -75,7 +76,8 @@ async function tryWasm(): Promise<BackendInfo> {
     if (!(await tf.setBackend('wasm'))) throw new Error('initialisation failed');
     await tf.ready();
     registerWasmConv2DBackpropFilter();
-    return { name: 'wasm', threads: 1 };
+    const simd = await installWasmSimdKernels();
+    return { name: 'wasm', threads: 1, notes: [simd ? 'fused kernels: WebAssembly SIMD' : 'fused kernels: scalar loops (no WebAssembly SIMD)'] };
   } catch (e) {
     throw new BackendUnavailableError('wasm', firstLine(e), 'Reinstall @tensorflow/tfjs-backend-wasm.');
   }
