@@ -7,6 +7,7 @@ import { describeEachBackend } from '../testing/backends';
 import { lifTraceReference, lifTraceStep } from './lif-trace';
 import { poissonSpikes, poissonUniform } from './poisson';
 import { errorColumnReference, errorColumnStep } from './error-column';
+import { adamReference, adamStep } from './adam';
 import type { ErrorColumnAttrs } from './error-column';
 
 const neuronCases: Partial<NeuronParams>[] = [
@@ -121,4 +122,24 @@ describeEachBackend('fused error-cell column equals its plain-op reference', () 
       tf.dispose([xPos, xNeg, gate, cPos, cNeg, thetaState, ...Object.values(fused), ...Object.values(reference)]);
     });
   }
+});
+
+describeEachBackend('fused Adam step equals its plain-op reference', () => {
+  it('on a tensor whose size is not a multiple of 4, over three steps', async () => {
+    const shape = [37, 11];
+    let w = tf.randomNormal(shape, 0, 0.1, 'float32', 1);
+    let m = tf.zeros(shape);
+    let v = tf.zeros(shape);
+    let [wr, mr, vr] = [tf.clone(w), tf.clone(m), tf.clone(v)];
+    for (let k = 1; k <= 3; k++) {
+      const g = tf.randomNormal(shape, 0, 0.01, 'float32', 10 + k);
+      const attrs = { beta1: 0.9, beta2: 0.999, eps: 1e-8, lr: 1e-3, c1: 1 - 0.9 ** k, c2: 1 - 0.999 ** k };
+      const fused = adamStep(w, g, m, v, attrs);
+      const ref = adamReference(wr, g, mr, vr, attrs);
+      tf.dispose([w, m, v, wr, mr, vr, g]);
+      [w, m, v, wr, mr, vr] = [fused.w, fused.m, fused.v, ref.w, ref.m, ref.v];
+    }
+    for (const [x, y] of [[w, wr], [m, mr], [v, vr]]) expect(Array.from(await read(x))).toEqual(Array.from(await read(y)));
+    tf.dispose([w, m, v, wr, mr, vr]);
+  });
 });

@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor/tf';
 import type { OptimizerSpec } from '../../../src-shared/circuit';
 import type { Network } from '../network';
 import type { LayerGradients } from '../rules/rule';
+import { adamStep } from '../kernels/adam';
 
 /**
  * Applies one batch's gradients to the network's weights and biases. The same optimiser
@@ -51,11 +52,12 @@ export class Optimizer {
         const m = this.swap(`${name}.m`, (old) => (old ? tf.add(tf.mul(old, spec.momentum), g) : tf.clone(g)));
         return tf.sub(w, tf.mul(m, this.lr));
       }
-      const m = this.swap(`${name}.m`, (old) => tf.add(tf.mul(old ?? tf.zerosLike(g), spec.beta1), tf.mul(g, 1 - spec.beta1)));
-      const s = this.swap(`${name}.v`, (old) => tf.add(tf.mul(old ?? tf.zerosLike(g), spec.beta2), tf.mul(tf.square(g), 1 - spec.beta2)));
-      const mHat = tf.div(m, 1 - spec.beta1 ** this.steps);
-      const sHat = tf.div(s, 1 - spec.beta2 ** this.steps);
-      return tf.sub(w, tf.mul(tf.div(mHat, tf.add(tf.sqrt(sHat), spec.eps)), this.lr));
+      const step = adamStep(w, g, this.moments.get(`${name}.m`) ?? tf.zerosLike(g), this.moments.get(`${name}.v`) ?? tf.zerosLike(g), {
+        beta1: spec.beta1, beta2: spec.beta2, eps: spec.eps, lr: this.lr, c1: 1 - spec.beta1 ** this.steps, c2: 1 - spec.beta2 ** this.steps,
+      });
+      this.swap(`${name}.m`, () => step.m);
+      this.swap(`${name}.v`, () => step.v);
+      return step.w;
     });
   }
 

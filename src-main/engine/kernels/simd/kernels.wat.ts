@@ -105,8 +105,32 @@ const columnCells = `
       (i32.add (i32x4.extract_lane 0 (local.get $spikes)) (i32x4.extract_lane 1 (local.get $spikes)))
       (i32.add (i32x4.extract_lane 2 (local.get $spikes)) (i32x4.extract_lane 3 (local.get $spikes)))))))`;
 
+const adam = `
+  (func (export "adam")
+    (param $pW i32) (param $pG i32) (param $pM i32) (param $pV i32) (param $pWo i32) (param $pMo i32) (param $pVo i32) (param $n i32)
+    (param $b1 f32) (param $b2 f32) (param $k1 f32) (param $k2 f32) (param $c1 f32) (param $c2 f32) (param $eps f32) (param $lr f32)
+    (local $o i32) (local $end i32) (local $g v128) (local $m v128) (local $v v128)
+    (local $vb1 v128) (local $vb2 v128) (local $vk1 v128) (local $vk2 v128) (local $vc1 v128) (local $vc2 v128) (local $veps v128) (local $vlr v128)
+    (local.set $vb1 (f32x4.splat (local.get $b1))) (local.set $vb2 (f32x4.splat (local.get $b2)))
+    (local.set $vk1 (f32x4.splat (local.get $k1))) (local.set $vk2 (f32x4.splat (local.get $k2)))
+    (local.set $vc1 (f32x4.splat (local.get $c1))) (local.set $vc2 (f32x4.splat (local.get $c2)))
+    (local.set $veps (f32x4.splat (local.get $eps))) (local.set $vlr (f32x4.splat (local.get $lr)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $g ${load('$pG')})
+      (local.set $m (f32x4.add (f32x4.mul ${load('$pM')} (local.get $vb1)) (f32x4.mul (local.get $g) (local.get $vk1))))
+      (local.set $v (f32x4.add (f32x4.mul ${load('$pV')} (local.get $vb2)) (f32x4.mul (f32x4.mul (local.get $g) (local.get $g)) (local.get $vk2))))
+      ${store('$pMo', '(local.get $m)')}
+      ${store('$pVo', '(local.get $v)')}
+      ${store('$pWo', `(f32x4.sub ${load('$pW')} (f32x4.mul (f32x4.div (f32x4.div (local.get $m) (local.get $vc1))
+          (f32x4.add (f32x4.sqrt (f32x4.div (local.get $v) (local.get $vc2))) (local.get $veps))) (local.get $vlr)))`)}
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $next))))`;
+
 export const SIMD_KERNELS_WAT = `(module
   (import "env" "memory" (memory 1))
   ${lifTrace}
   ${columnMax}
-  ${columnCells})`;
+  ${columnCells}
+  ${adam})`;

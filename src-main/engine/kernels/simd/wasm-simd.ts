@@ -5,6 +5,8 @@ import type { LifTraceAttrs } from '../lif-trace';
 import { ERROR_COLUMN, columnCells, columnMax, thetaOf } from '../error-column';
 import type { ErrorColumnAttrs } from '../error-column';
 import { SIMD_KERNELS_WAT } from './kernels.wat';
+import { ADAM, adamLoop } from '../adam';
+import type { AdamAttrs } from '../adam';
 
 interface WasmBackendLike {
   wasm: { asm: { memory: WebAssembly.Memory } };
@@ -17,6 +19,7 @@ interface SimdExports {
   lifTrace(...args: number[]): void;
   columnMax(pXp: number, pXn: number, pG: number, n: number): number;
   columnCells(...args: number[]): void;
+  adam(...args: number[]): void;
 }
 
 let installed: Promise<boolean> | null = null;
@@ -64,6 +67,18 @@ function register(backend: WasmBackendLike, simd: SimdExports): void {
       p.decay, p.vTh, 1 - 1 / p.tauS, 1 / p.tauS, p.width / 2, 1 / p.width, p.slope, flags);
     const tail = n & ~3;
     if (tail < n) lifTraceLoop([current, u, s, a].map((t) => backend.typedArrayFromHeap(t)), outs.map((t) => backend.typedArrayFromHeap(t)), p, tail, n);
+    return outs;
+  }) as unknown as KernelFunc);
+
+  replace(ADAM, ((args: { inputs: Record<string, TensorInfo>; attrs: AdamAttrs }) => {
+    const { w, g, m, v } = args.inputs;
+    const p = args.attrs;
+    const shape = [...w.shape];
+    const outs = [0, 1, 2].map(() => backend.makeOutput(shape, 'float32'));
+    const n = size(shape);
+    simd.adam(at(w), at(g), at(m), at(v), ...outs.map(at), n, p.beta1, p.beta2, 1 - p.beta1, 1 - p.beta2, p.c1, p.c2, p.eps, p.lr);
+    const tail = n & ~3;
+    if (tail < n) adamLoop([w, g, m, v].map((t) => backend.typedArrayFromHeap(t)), outs.map((t) => backend.typedArrayFromHeap(t)), p, tail, n);
     return outs;
   }) as unknown as KernelFunc);
 
