@@ -16,7 +16,8 @@ import { USAGE, parseSettings, schedule } from './options';
 import type { BenchSettings } from './options';
 import { formatReport } from './report';
 import type { BenchReport, CheckFigure, EngineFigure, MemoryFigure, SpeedRow } from './report';
-import { probeTorch, runCheck, runTorch } from './torch-reference';
+import { findOpenBlas, probeTorch, runCheck, runTorch } from './torch-reference';
+import type { BlasChoice } from './torch-reference';
 import type { TorchRuleResult } from './torch-reference';
 
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
@@ -35,7 +36,7 @@ function commit(): string {
 }
 
 /** The reference's figures for one template, or why there are none. */
-async function torchFigures(s: BenchSettings, c: BenchCase): Promise<{ byRule: Map<string, TorchRuleResult>; error: string | null }> {
+async function torchFigures(s: BenchSettings, c: BenchCase, blas: BlasChoice): Promise<{ byRule: Map<string, TorchRuleResult>; error: string | null }> {
   const byRule = new Map<string, TorchRuleResult>();
   const rules = referenceRules(s);
   if (!rules.length) return { byRule, error: null };
@@ -45,9 +46,9 @@ async function torchFigures(s: BenchSettings, c: BenchCase): Promise<{ byRule: M
   const file = path.join(TMP, `circuits-${c.template}.json`);
   fs.mkdirSync(TMP, { recursive: true });
   fs.writeFileSync(file, JSON.stringify(circuits));
-  log(`PyTorch reference, ${c.template}: ${rules.join(', ')} (${s.threads} thread(s), ${s.torchDevice})`);
+  log(`PyTorch reference (${blas} BLAS), ${c.template}: ${rules.join(', ')} (${s.threads} thread(s), ${s.torchDevice})`);
   const run = await runTorch({
-    python: s.python, rules, circuitFile: file, sizes, ...schedule(s, c), threads: s.threads, device: s.torchDevice,
+    python: s.python, rules, circuitFile: file, sizes, ...schedule(s, c), threads: s.threads, device: s.torchDevice, blas,
     data: s.data === 'real' && circuits[rules[0]].input.dataset === 'mnist' ? 'mnist' : 'random', timeoutMs: s.timeoutMs,
   });
   for (const r of run.results) byRule.set(r.rule, r);
@@ -114,8 +115,11 @@ async function main(s: BenchSettings): Promise<number> {
   const speed: SpeedRow[] = [];
   let torchError: string | null = null;
   for (const c of s.cases) {
-    const torch = probe.available ? await torchFigures(s, c) : { byRule: new Map<string, TorchRuleResult>(), error: null };
-    if (torch.error) skipped.push(`PyTorch reference: ${(torchError = torch.error)}`);
+    const none = { byRule: new Map<string, TorchRuleResult>(), error: null };
+    // Debian's python3-torch as installed (generic BLAS), and, where found, the same torch on OpenBLAS
+    const torch = probe.available ? await torchFigures(s, c, 'system') : none;
+    const tuned = probe.available && s.torchDevice === 'cpu' && findOpenBlas() ? await torchFigures(s, c, 'openblas') : none;
+    for (const t of [torch, tuned]) if (t.error) skipped.push(`PyTorch reference: ${(torchError = t.error)}`);
     for (const backend of s.backends) {
       const engine = await engineFigures(s, c, backend);
       if (engine.byRule.size === 0 && engine.error && /not available/.test(engine.error)) {
@@ -125,7 +129,10 @@ async function main(s: BenchSettings): Promise<number> {
       for (const rule of s.rules) {
         const e = engine.byRule.get(rule) ?? null;
         const t = torch.byRule.get(rule) ?? null;
+        const o = tuned.byRule.get(rule) ?? null;
         speed.push({
+          torchOpenBlas: o ? { samplesPerSecond: o.samplesPerSecond, threads: o.threads, device: o.device, blas: o.blas, torch: o.torch } : null,
+          ratioOpenBlas: e && o ? e.samplesPerSecond / o.samplesPerSecond : null,
           template: c.template, backend, rule, engine: e, engineError: e ? null : engine.error ?? 'no result',
           torch: t ? { samplesPerSecond: t.samplesPerSecond, threads: t.threads, device: t.device, blas: t.blas, torch: t.torch } : null,
           ratio: e && t ? e.samplesPerSecond / t.samplesPerSecond : null, equalThreads: !e || !t || e.threads === t.threads,

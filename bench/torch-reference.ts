@@ -27,9 +27,12 @@ export function findOpenBlas(env: NodeJS.ProcessEnv = process.env): string | nul
   return openBlasCandidates(env).find((dir) => fs.existsSync(path.join(dir, 'libblas.so.3'))) ?? null;
 }
 
-/** Environment of a reference run: thread counts pinned, OpenBLAS preferred when found. */
-export function torchEnv(threads: number, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const blas = findOpenBlas(env);
+/** Which BLAS a reference run uses: the system's (as Debian's python3-torch comes), or OpenBLAS put first. */
+export type BlasChoice = 'system' | 'openblas';
+
+/** Environment of a reference run: thread counts pinned; with 'openblas', OpenBLAS first on the library path when found. */
+export function torchEnv(threads: number, env: NodeJS.ProcessEnv = process.env, choice: BlasChoice = 'openblas'): NodeJS.ProcessEnv {
+  const blas = choice === 'openblas' ? findOpenBlas(env) : null;
   const n = String(threads);
   return {
     OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n, PYTHONWARNINGS: 'ignore', PYTHONDONTWRITEBYTECODE: '1',
@@ -65,6 +68,7 @@ export interface TorchRun {
   readonly device: 'cpu' | 'cuda';
   readonly data: 'mnist' | 'random';
   readonly timeoutMs: number;
+  readonly blas: BlasChoice;
 }
 
 export interface TorchRuleResult {
@@ -84,7 +88,7 @@ export async function runTorch(run: TorchRun): Promise<{ results: TorchRuleResul
     '--warmup', String(run.warmup), '--batches', String(run.batches), '--threads', String(run.threads),
     '--device', run.device, '--data', run.data,
   ];
-  const r = await runChild(run.python, args, { timeoutMs: run.timeoutMs, env: torchEnv(run.threads) });
+  const r = await runChild(run.python, args, { timeoutMs: run.timeoutMs, env: torchEnv(run.threads, process.env, run.blas) });
   const results = r.records.filter((x) => typeof x.samplesPerSecond === 'number') as unknown as TorchRuleResult[];
   const error = r.code === 0 && results.length === run.rules.length ? null : failureReason(r, 'the PyTorch reference');
   return { results, error };
