@@ -21,9 +21,9 @@ export function poolSynapse(spec: PoolLayerSpec, inShape: readonly number[]): Sy
     weightShape: [],
     current: (aPrev) => tf.avgPool(image(aPrev), size, size, 'valid'),
     prepareFeedback: (t) => tf.clone(t),
-    feedback: (delta) => tf.tidy(() => tf.engine().runKernel('AvgPoolGrad', { dy: delta, input: tf.zeros([delta.shape[0], h, w, c]) }, {
-      filterSize: [size, size], strides: [size, size], pad: 'valid',
-    }) as Tensor),
+    // spread each window's error evenly: nearest-neighbour upsampling (every backend has a
+    // fast kernel for it, unlike AvgPoolGrad on wasm), scaled by 1/size^2
+    feedback: (delta) => tf.tidy(() => tf.mul(tf.image.resizeNearestNeighbor(delta as Tensor4D, [h, w]), 1 / (size * size))),
     hebbian: () => {
       throw new Error('a pooling layer has no weights');
     },
