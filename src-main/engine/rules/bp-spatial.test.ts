@@ -3,52 +3,13 @@ import { tf } from '../tensor/tf';
 import type { Tensor } from '../tensor/tf';
 import type { CircuitInput } from '../../../src-shared/circuit';
 import type { Network } from '../network';
-import { makeEncoder } from '../encoders/encoder';
-import type { LayerState } from '../training/forward';
-import { forwardStep, initialLayerStates, stateTensors } from '../training/forward';
-import { makeTarget, outputError, stepLoss } from '../training/target';
-import { surrogateSpike } from './bptt';
 import { createRule } from './registry';
 import type { LocalRule } from './rule';
 import { useBackend } from '../testing/backends';
 import { batchTensors, seededBatch, tinyCircuit, tinyNetwork } from '../testing/reference-network';
 import { ruleSpec, runEngineBatch } from '../testing/rule-harness';
 import { assertClose } from '../testing/compare';
-
-/**
- * The gradient of the per-step loss with the past held fixed, by tfjs autodiff:
- *
- *   g = (1/B) sum_t d E_t / d theta,  E_t = 1/2 |ahat[t] - a_L[t]|^2,
- *
- * where step t is the engine's forwardStep with a surrogate spike (Heaviside forward, f'
- * backward) starting from the states of step t-1 computed without gradient (constants).
- */
-function perStepAutodiff(net: Network, images: Tensor, labels: Tensor, encoderSeed: number): { weight: Float32Array[]; bias: Float32Array[] } {
-  const batch = images.shape[0];
-  const params: Tensor[] = net.layers.flatMap((l) => [l.weight as Tensor, l.bias as Tensor]);
-  const sums = params.map((p) => new Float64Array(p.size));
-  const flat = tf.reshape(images, [batch, net.inputSize]);
-  const encoder = makeEncoder(net.circuit.input.encoder, flat, net.neuron.tauS, encoderSeed);
-  const target = makeTarget(net, labels);
-  const spike = surrogateSpike(net.neuron);
-  let states: LayerState[] = initialLayerStates(net, batch);
-  for (let t = 0; t < net.circuit.steps; t++) {
-    const input = encoder.step(t);
-    const past = states;
-    const grads = tf.grads(() => {
-      const next = forwardStep(net, input, past, { spike });
-      return tf.div(stepLoss(outputError(target, t, next[next.length - 1].a)), batch);
-    })(params);
-    grads.forEach((g, i) => g.dataSync().forEach((x, j) => (sums[i][j] += x)));
-    tf.dispose(grads);
-    states = forwardStep(net, input, past);
-    tf.dispose([...stateTensors(past), input]);
-  }
-  tf.dispose([...stateTensors(states), flat, target.oneHot]);
-  encoder.dispose();
-  const as32 = sums.map((s) => Float32Array.from(s));
-  return { weight: as32.filter((_, i) => i % 2 === 0), bias: as32.filter((_, i) => i % 2 === 1) };
-}
+import { perStepAutodiff } from '../testing/per-step-autodiff';
 
 const CONFIGS: { label: string; circuit: Partial<CircuitInput> }[] = [
   { label: 'boxcar, zero reset, direct', circuit: {} },
