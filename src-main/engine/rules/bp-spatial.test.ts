@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tensor/tf';
-import type { Tensor } from '../tensor/tf';
 import type { CircuitInput } from '../../../src-shared/circuit';
 import type { Network } from '../network';
 import { createRule } from './registry';
