@@ -3,7 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { WorkerExit, WorkerExitReason, WorkerMessage, WorkerRequest } from '../../src-shared/worker-protocol';
+import type { WorkerExitReason, WorkerMessage, WorkerRequest } from '../../src-shared/worker-protocol';
+import { WorkerChannel } from './worker-channel';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -29,34 +30,17 @@ export function classifyExit(code: number | null, signal: string | null, stderr:
  * The engine worker seen from a Node host: a forked child with a typed message channel
  * and a typed end. Every exit is reported once through `onExit`, with a reason.
  */
-export class EngineProcess {
+export class EngineProcess extends WorkerChannel {
   private readonly child: ChildProcess;
-  private readonly messageListeners = new Set<(m: WorkerMessage) => void>();
-  private readonly exitListeners = new Set<(e: WorkerExit) => void>();
   private stderrTail = '';
-  private becameReady = false;
-  private exited: WorkerExit | null = null;
-  /** resolves when the worker has said it is ready; rejects if it ends first */
-  readonly ready: Promise<number>;
 
   constructor(entry = defaultWorkerEntry(), env: NodeJS.ProcessEnv = process.env) {
+    super();
     this.child = fork(entry.file, [], { execArgv: entry.execArgv, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'json' });
     this.child.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
     });
-    this.ready = new Promise((resolve, reject) => {
-      this.onMessage((m) => {
-        if (m.type === 'ready') {
-          this.becameReady = true;
-          resolve(m.pid);
-        }
-      });
-      this.onExit((e) => reject(new WorkerExitError(e)));
-    });
-    this.ready.catch(() => undefined);
-    this.child.on('message', (m) => {
-      for (const l of this.messageListeners) l(m as WorkerMessage);
-    });
+    this.child.on('message', (m) => this.deliver(m as WorkerMessage));
     this.child.on('error', () => this.end(null, null, true));
     this.child.on('exit', (code, signal) => this.end(code, signal, false));
   }
@@ -70,46 +54,18 @@ export class EngineProcess {
     this.child.send(request);
   }
 
-  onMessage(listener: (m: WorkerMessage) => void): () => void {
-    this.messageListeners.add(listener);
-    return () => this.messageListeners.delete(listener);
-  }
-
-  onExit(listener: (e: WorkerExit) => void): () => void {
-    if (this.exited) listener(this.exited);
-    else this.exitListeners.add(listener);
-    return () => this.exitListeners.delete(listener);
-  }
-
   /** Ends the worker now (SIGKILL). */
   kill(): void {
     if (!this.exited) this.child.kill('SIGKILL');
   }
 
   private end(code: number | null, signal: string | null, launchError: boolean): void {
-    if (this.exited) return;
     // let buffered stderr arrive before classifying
     setImmediate(() => {
-      if (this.exited) return;
       const reason = launchError ? 'launch-failed' : classifyExit(code, signal, this.stderrTail, this.becameReady);
-      this.exited = { reason, code, signal, detail: this.stderrTail.trim().split('\n').slice(-5).join('\n') };
-      for (const l of this.exitListeners) l(this.exited);
-      this.exitListeners.clear();
+      this.finish({ reason, code, signal, detail: this.stderrTail.trim().split('\n').slice(-5).join('\n') });
     });
   }
 }
 
-export class WorkerExitError extends Error {
-  constructor(readonly exit: WorkerExit) {
-    super(`engine process ${describeExit(exit)}`);
-    this.name = 'WorkerExitError';
-  }
-}
-
-export function describeExit(e: WorkerExit): string {
-  const how = e.signal ? `signal ${e.signal}` : `exit code ${e.code}`;
-  const what: Record<WorkerExitReason, string> = {
-    crashed: 'crashed', killed: 'was killed', oom: 'ran out of memory', 'launch-failed': 'failed to launch', exited: 'exited',
-  };
-  return `${what[e.reason]} (${how})${e.detail ? `: ${e.detail}` : ''}`;
-}
+export { WorkerExitError, describeExit } from './worker-channel';

@@ -4,8 +4,9 @@
  * milliseconds apart, honours pause/resume/stop, and can be made to crash.
  */
 import type { EpochEvent, TrainEvent } from '../../../src-shared/events';
-import type { WorkerExit, WorkerExitReason, WorkerMessage, WorkerRequest } from '../../../src-shared/worker-protocol';
+import type { WorkerExitReason, WorkerMessage, WorkerRequest } from '../../../src-shared/worker-protocol';
 import type { EngineHandle } from '../engine-handle';
+import { WorkerChannel } from '../../host/worker-channel';
 
 export interface FakeEngineOptions {
   /** milliseconds per epoch */
@@ -14,15 +15,14 @@ export interface FakeEngineOptions {
   readonly crashAfter?: { epochs: number; reason: WorkerExitReason };
 }
 
-export class FakeEngine implements EngineHandle {
-  readonly ready = Promise.resolve(4242);
-  private readonly messages = new Set<(m: WorkerMessage) => void>();
-  private readonly exits = new Set<(e: WorkerExit) => void>();
+export class FakeEngine extends WorkerChannel implements EngineHandle {
   private paused = false;
   private stopped = false;
-  private exited: WorkerExit | null = null;
 
-  constructor(private readonly opts: FakeEngineOptions = {}) {}
+  constructor(private readonly opts: FakeEngineOptions = {}) {
+    super();
+    queueMicrotask(() => this.deliver({ type: 'ready', pid: 4242 }));
+  }
 
   send(request: WorkerRequest): void {
     if (request.type === 'start') void this.run(request.config.circuit.epochs ?? 1);
@@ -31,23 +31,12 @@ export class FakeEngine implements EngineHandle {
     if (request.type === 'stop') this.stopped = true;
   }
 
-  onMessage(listener: (m: WorkerMessage) => void): () => void {
-    this.messages.add(listener);
-    return () => this.messages.delete(listener);
-  }
-
-  onExit(listener: (e: WorkerExit) => void): () => void {
-    if (this.exited) listener(this.exited);
-    else this.exits.add(listener);
-    return () => this.exits.delete(listener);
-  }
-
   kill(): void {
     this.exit('killed', null, 'SIGKILL');
   }
 
   private emit(m: WorkerMessage): void {
-    if (!this.exited) this.messages.forEach((l) => l(m));
+    this.deliver(m);
   }
 
   private event(e: TrainEvent): void {
@@ -55,9 +44,7 @@ export class FakeEngine implements EngineHandle {
   }
 
   private exit(reason: WorkerExitReason, code: number | null, signal: string | null): void {
-    if (this.exited) return;
-    this.exited = { reason, code, signal, detail: reason === 'exited' ? '' : 'fake engine ended' };
-    this.exits.forEach((l) => l(this.exited as WorkerExit));
+    this.finish({ reason, code, signal, detail: reason === 'exited' ? '' : 'fake engine ended' });
   }
 
   private async run(epochs: number): Promise<void> {
