@@ -134,8 +134,6 @@ export class LiveRuns {
   }
 
   private onEvent(id: string, run: LiveRun, e: TrainEvent): void {
-    // the recorder drops an epoch that ends after a stop (its evaluation may be partial): so does the UI
-    if (e.event === 'epoch' && run.control.stopped) return;
     if (e.event === 'progress' && e.phase === 'load' && run.state === 'starting') this.setState(id, run, 'loading');
     if (e.event === 'start' && (run.state === 'starting' || run.state === 'loading')) this.setState(id, run, run.control.isPaused ? 'paused' : 'running');
     if (e.event === 'done') run.confusion = e.confusion;

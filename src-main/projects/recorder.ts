@@ -77,9 +77,8 @@ export class RunRecorder {
       case 'start':
         return this.onStart(e);
       case 'epoch': {
-        // an epoch that ends after a stop may have been evaluated on part of the test set: not
-        // recorded, so a resume trains it again from the previous checkpoint
-        if (this.opts.control.stopped) return;
+        // the trainer reports an epoch only once it is complete (a stop during its evaluation
+        // drops it, and saves no checkpoint for it), so every epoch event is recorded
         this.metrics.append(e, true);
         this.lastProgressWrite = Date.now();
         const best = this.record.progress.bestTestAccuracy;
