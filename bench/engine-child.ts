@@ -6,7 +6,7 @@
  * on `warmup + batches` mini-batches, and times the last `batches` from the per-batch
  * progress events. Evaluation runs on a single test sample, outside the timed window.
  *
- *   node --import tsx bench/engine-child.ts --backend wasm --template mnist-mlp --rules frsf,microcircuit --warmup 3 --batches 30 --data real
+ *   node --import tsx bench/engine-child.ts --backend wasm --template mnist-mlp --rules frsf,microcircuit --warmup 3 --batches 30 --data real [--threads 2]
  */
 import type { RuleName } from '../src-shared/circuit';
 import type { BackendName } from '../src-main/engine/tensor/backend';
@@ -23,6 +23,7 @@ const rules = (args.get('rules') ?? 'frsf,microcircuit').split(',') as RuleName[
 const warmup = Number(args.get('warmup') ?? benchCase.warmup);
 const batches = Number(args.get('batches') ?? benchCase.batches);
 const data = (args.get('data') ?? 'real') as BenchData;
+const threads = Number(args.get('threads') ?? 1);
 
 async function main(): Promise<void> {
   const backend = await initBackend(backendName);
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     // marks[b]: when batch b ended (marks[0]: when training started)
     const marks: number[] = [];
     await train({
-      circuit, dataset, backend, trainLimit: trainCount, testLimit: 1, progressIntervalMs: 0,
+      circuit, dataset, backend, trainLimit: trainCount, testLimit: 1, progressIntervalMs: 0, threads,
       onEvent: (e) => {
         if (e.event === 'start' || (e.event === 'progress' && e.phase === 'train')) marks.push(performance.now());
       },
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     const perBatch = marks.slice(warmup + 1, warmup + batches + 1).map((m, i) => (m - marks[warmup + i]) / 1000).sort((a, b) => a - b);
     emit({
       kind: 'engine', template: benchCase.template, rule, backend: backend.name, adapter: backend.adapter ?? null,
-      threads: backend.threads ?? 1, samplesPerSecond: (batches * batch) / seconds, seconds,
+      threads: backend.name === 'wasm' || backend.name === 'cpu' ? threads : backend.threads ?? 1, samplesPerSecond: (batches * batch) / seconds, seconds,
       medianBatchSeconds: perBatch[Math.floor(perBatch.length / 2)], warmup, batches, batch, steps: circuit.steps, data,
     });
   }

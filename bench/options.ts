@@ -15,12 +15,12 @@ export const USAGE = `npm run bench -- [options]      (or: npx tsx bench/run.ts 
   --backends LIST          engine backends to time (default ${DEFAULT_BACKENDS.join(',')}; unavailable ones are skipped)
   --rules LIST             learning rules (default ${BENCH_RULES.join(',')}; the PyTorch reference implements those)
   --templates LIST         circuit templates (default ${defaultTemplates().join(',')}; known: ${BENCH_CASES.map((c) => c.template).join(', ')})
-  --threads N              PyTorch threads (default 1; the engine reports its own)
+  --threads N              threads of PyTorch and of the engine's cpu/wasm backends (data-parallel shards); default 1
   --warmup N  --batches N  untimed / timed batches per measurement (default: per template)
   --data real|random       the template's data set (default) or uniform noise
   --python PATH            Python with torch (default ${DEFAULT_PYTHON})
   --torch-device cpu|cuda  device of the reference (default cpu)
-  --skip-torch  --skip-check  --skip-memory
+  --skip-torch  --skip-check  --skip-memory  --skip-scaling (the 2-thread run of cpu/wasm)
   --check-backends LIST    backends whose numerics are checked against the reference (default: every timed
                            backend that ran; --quick: wasm)
   --memory-backend NAME    --memory-rule RULE  --memory-epochs N   (default wasm, microcircuit, 2; full data set)
@@ -42,6 +42,8 @@ export interface BenchSettings {
   readonly skipTorch: boolean;
   readonly skipCheck: boolean;
   readonly skipMemory: boolean;
+  /** also time cpu/wasm on 2 data-parallel threads */
+  readonly scaling: boolean;
   /** null: every backend that was timed successfully (--quick: wasm) */
   readonly checkBackends: readonly string[] | null;
   readonly memory: { readonly backend: string; readonly rule: RuleName; readonly epochs: number };
@@ -79,7 +81,7 @@ export function parseSettings(argv: readonly string[]): BenchSettings {
       quick: { type: 'boolean' }, backends: { type: 'string' }, rules: { type: 'string' }, templates: { type: 'string' },
       threads: { type: 'string' }, warmup: { type: 'string' }, batches: { type: 'string' }, data: { type: 'string' },
       python: { type: 'string' }, 'torch-device': { type: 'string' }, 'skip-torch': { type: 'boolean' },
-      'skip-check': { type: 'boolean' }, 'skip-memory': { type: 'boolean' }, 'check-backends': { type: 'string' },
+      'skip-check': { type: 'boolean' }, 'skip-memory': { type: 'boolean' }, 'skip-scaling': { type: 'boolean' }, 'check-backends': { type: 'string' },
       'memory-backend': { type: 'string' }, 'memory-rule': { type: 'string' }, 'memory-epochs': { type: 'string' },
       json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
@@ -101,6 +103,7 @@ export function parseSettings(argv: readonly string[]): BenchSettings {
     skipTorch: o['skip-torch'] === true,
     skipCheck: o['skip-check'] === true,
     skipMemory: o['skip-memory'] === true,
+    scaling: o['skip-scaling'] !== true,
     checkBackends: o['check-backends'] ? list(o['check-backends'], []) : quick ? ['wasm'] : null,
     memory: {
       backend: o['memory-backend'] ?? 'wasm',

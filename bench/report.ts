@@ -37,6 +37,16 @@ export interface SpeedRow {
   readonly equalThreads: boolean;
 }
 
+/** The same training on 1 and on 2 data-parallel shard threads (cpu and wasm backends). */
+export interface ScalingRow {
+  readonly template: string;
+  readonly backend: string;
+  readonly rule: string;
+  /** samples/s on 1 thread and on 2 */
+  readonly one: number;
+  readonly two: number;
+}
+
 export interface MemoryFigure {
   readonly backend: string;
   readonly rule: string;
@@ -66,6 +76,7 @@ export interface BenchReport {
   };
   readonly torch: { python: string; available: boolean; detail: string; error: string | null };
   readonly speed: SpeedRow[];
+  readonly scaling: readonly ScalingRow[];
   /** one line per thing not measured, and why */
   readonly skipped: string[];
   /** one entry per checked backend; null when skipped */
@@ -128,6 +139,12 @@ export function formatReport(r: BenchReport): string {
   for (const backend of failedChecks(r)) out.push(`  ${backend}: its numerics check FAILED (below): its figures time a wrong computation`);
   for (const line of r.skipped) out.push(`  skipped: ${line}`);
   out.push('');
+  if (r.scaling.length) {
+    out.push('CPU scaling: data-parallel shard threads (each thread its own tfjs instance and share of every batch)');
+    out.push(table(['template', 'backend', 'rule', '1 thread', '2 threads', 'speed-up'],
+      r.scaling.map((x) => [x.template, x.backend, x.rule, fmt(x.one), fmt(x.two), `${(x.two / x.one).toFixed(2)}x`]), [false, false, false, true, true, true]));
+    out.push('');
+  }
   out.push(formatCheck(r));
   out.push(formatMemory(r));
   return out.join('\n');

@@ -15,7 +15,7 @@ import { REPO_ROOT, failureReason, runTsChild } from './child';
 import { USAGE, parseSettings, schedule } from './options';
 import type { BenchSettings } from './options';
 import { formatReport } from './report';
-import type { BenchReport, CheckFigure, EngineFigure, MemoryFigure, SpeedRow } from './report';
+import type { BenchReport, CheckFigure, EngineFigure, MemoryFigure, ScalingRow, SpeedRow } from './report';
 import { findOpenBlas, probeTorch, runCheck, runTorch } from './torch-reference';
 import type { BlasChoice } from './torch-reference';
 import type { TorchRuleResult } from './torch-reference';
@@ -55,11 +55,12 @@ async function torchFigures(s: BenchSettings, c: BenchCase, blas: BlasChoice): P
   return { byRule, error: run.error };
 }
 
-async function engineFigures(s: BenchSettings, c: BenchCase, backend: string): Promise<{ byRule: Map<string, EngineFigure>; error: string | null }> {
+async function engineFigures(s: BenchSettings, c: BenchCase, backend: string, threads = 1): Promise<{ byRule: Map<string, EngineFigure>; error: string | null }> {
   const { warmup, batches } = schedule(s, c);
-  log(`engine ${backend}, ${c.template}: ${s.rules.join(', ')}`);
+  log(`engine ${backend}${threads > 1 ? ` x ${threads} threads` : ''}, ${c.template}: ${s.rules.join(', ')}`);
   const r = await runTsChild('engine-child.ts', [
     '--backend', backend, '--template', c.template, '--rules', s.rules.join(','), '--warmup', String(warmup), '--batches', String(batches), '--data', s.data,
+    '--threads', String(threads),
   ], { timeoutMs: s.timeoutMs, onRecord: (x) => x.kind === 'engine' && log(`  ${backend} ${String(x.rule)}: ${Number(x.samplesPerSecond).toFixed(1)} samples/s`) });
   const byRule = new Map<string, EngineFigure>();
   for (const x of r.records.filter((y) => y.kind === 'engine')) {
@@ -113,6 +114,7 @@ async function main(s: BenchSettings): Promise<number> {
   const probe = s.skipTorch ? { available: false, detail: 'skipped (--skip-torch)' } : await probeTorch(s.python);
   if (!probe.available) skipped.push(`PyTorch reference: ${probe.detail}`);
   const speed: SpeedRow[] = [];
+  const scaling: ScalingRow[] = [];
   let torchError: string | null = null;
   for (const c of s.cases) {
     const none = { byRule: new Map<string, TorchRuleResult>(), error: null };
@@ -121,7 +123,8 @@ async function main(s: BenchSettings): Promise<number> {
     const tuned = probe.available && s.torchDevice === 'cpu' && findOpenBlas() ? await torchFigures(s, c, 'openblas') : none;
     for (const t of [torch, tuned]) if (t.error) skipped.push(`PyTorch reference: ${(torchError = t.error)}`);
     for (const backend of s.backends) {
-      const engine = await engineFigures(s, c, backend);
+      const cpuBackend = backend === 'wasm' || backend === 'cpu';
+      const engine = await engineFigures(s, c, backend, cpuBackend ? s.threads : 1);
       if (engine.byRule.size === 0 && engine.error && /not available/.test(engine.error)) {
         skipped.push(`${backend}: ${engine.error}`);
         continue;
@@ -138,6 +141,15 @@ async function main(s: BenchSettings): Promise<number> {
           ratio: e && t ? e.samplesPerSecond / t.samplesPerSecond : null, equalThreads: !e || !t || e.threads === t.threads,
         });
       }
+      // data-parallel shard threads on the CPU backends: the same run at 2 threads, side by side
+      if (s.scaling && cpuBackend) {
+        const other = await engineFigures(s, c, backend, s.threads === 1 ? 2 : 1);
+        for (const rule of s.rules) {
+          const [one, two] = s.threads === 1 ? [engine.byRule.get(rule), other.byRule.get(rule)] : [other.byRule.get(rule), engine.byRule.get(rule)];
+          if (one && two) scaling.push({ template: c.template, backend, rule, one: one.samplesPerSecond, two: two.samplesPerSecond });
+          else if (other.error) skipped.push(`${backend} scaling run: ${other.error}`);
+        }
+      }
     }
   }
   const report: BenchReport = {
@@ -150,7 +162,7 @@ async function main(s: BenchSettings): Promise<number> {
       batches: Object.fromEntries(s.cases.map((c) => [c.template, schedule(s, c).batches])),
     },
     torch: { python: s.python, available: probe.available, detail: probe.detail, error: torchError },
-    speed, skipped,
+    speed, scaling, skipped,
     check: s.skipCheck || !probe.available ? null : await numericsChecks(s, [...new Set(speed.filter((x) => x.engine).map((x) => x.backend))]),
     memory: s.skipMemory ? null : await memory(s),
   };
