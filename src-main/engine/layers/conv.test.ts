@@ -91,3 +91,27 @@ describe('rules on a convolutional circuit (conv - pool - conv - dense)', () => 
     for (const l of [0, 2, 3]) assertClose(analog.weight[l], frsf.weight[l], 1e-5, `layer ${l} weight`);
   });
 });
+
+describe('tensor count on a convolutional circuit', () => {
+  it('stays flat over training batches with pooling layers (every rule family)', () => {
+    const circuit = parseCircuit({
+      layers: [{ kind: 'conv', filters: 2, kernel: 3 }, { kind: 'avg-pool', size: 2 }, { kind: 'dense', units: 3 }],
+      steps: 4, neuron: { surrogateWidth: 2 }, init: { gain: 4 },
+    });
+    const net = new Network(circuit, { inputShape: [4, 4, 1], classes: 3 });
+    const images = tf.randomUniform([2, 4, 4, 1], 0, 1, 'float32', 1);
+    const labels = tf.tensor1d([0, 2], 'int32');
+    for (const name of ['frsf', 'microcircuit', 'dfa'] as const) {
+      const rule = createRule({ ...circuit.rule, name } as never, 1) as LocalRule;
+      const counts: number[] = [];
+      for (let b = 0; b < 4; b++) {
+        disposeSimulation(simulate(net, images, { labels, rule, batchIndex: b }));
+        counts.push(tf.memory().numTensors);
+      }
+      expect(new Set(counts.slice(1)).size, `${name}: ${counts.join(', ')}`).toBe(1);
+      rule.dispose();
+    }
+    tf.dispose([images, labels]);
+    net.dispose();
+  });
+});

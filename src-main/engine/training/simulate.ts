@@ -87,7 +87,8 @@ export function simulate(net: Network, images: Tensor, opts: SimulationOptions =
           v = rule.step({ t, net, layers: views, outputError: error }).map((x) => (x ? tf.clone(x) : null));
         }
       }
-      const pre = rule ? net.layers.map((_, i) => (i === 0 ? (encoder.constant ? null : input) : tf.clone(next[i - 1].a))) : [];
+      // the presynaptic traces the Hebbian update will need (layers with weights only)
+      const pre = rule ? net.layers.map((l, i) => (!l.weight ? null : i === 0 ? (encoder.constant ? null : input) : tf.clone(next[i - 1].a))) : [];
       return { next, stepCounts, stepSpikes, stepLossSum, v, pre };
     });
     extraCurrent?.forEach((c) => c?.dispose());
