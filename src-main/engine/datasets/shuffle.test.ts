@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { permutation } from './shuffle';
+import { permutation, subsetIndices } from './shuffle';
 
 describe('permutation', () => {
   it('is a permutation of 0..n-1', () => {
@@ -25,5 +25,19 @@ describe('permutation', () => {
     expect([...permutation(0, 1)]).toEqual([]);
     expect([...permutation(1, 1)]).toEqual([0]);
     expect(() => permutation(-1, 1)).toThrow(RangeError);
+  });
+});
+
+describe('subsetIndices', () => {
+  it('selects everything without a limit, else a fixed random subset spread over the set', () => {
+    expect(Array.from(subsetIndices(5, 9))).toEqual([0, 1, 2, 3, 4]);
+    const a = subsetIndices(10_000, 1000);
+    expect(a).toHaveLength(1000);
+    expect(new Set(a).size).toBe(1000);
+    expect(Array.from(a)).toEqual(Array.from(subsetIndices(10_000, 1000)));
+    // a set stored class by class (1000 per class) is sampled across all its classes
+    const classes = new Set(Array.from(a, (i) => Math.floor(i / 1000)));
+    expect(classes.size).toBe(10);
+    expect(Array.from(a)).toEqual(Array.from(a).sort((x, y) => x - y));
   });
 });

@@ -21,3 +21,14 @@ export function permutation(n: number, seed: number, epoch = 0): Uint32Array {
   }
   return out;
 }
+
+/**
+ * The samples a limit selects: all of them when n >= total, else a random subset of n drawn
+ * with a fixed seed (the same subset for every run and seed, so limited runs stay
+ * comparable), in ascending order. A data set stored class by class (image folders) is
+ * thus sampled across its classes, not cut after the first ones.
+ */
+export function subsetIndices(total: number, n: number): Uint32Array {
+  if (n >= total) return Uint32Array.from({ length: total }, (_, i) => i);
+  return permutation(total, 0x5eed, 0).subarray(0, n).sort();
+}

@@ -2,6 +2,7 @@ import { tf } from '../tensor/tf';
 import type { Dataset } from '../datasets/dataset';
 import type { Network } from '../network';
 import { batchRanges, gatherBatch } from './batches';
+import { subsetIndices } from '../datasets/shuffle';
 import { disposeSimulation, simulate } from './simulate';
 
 export interface Evaluation {
@@ -16,7 +17,11 @@ export interface Evaluation {
   readonly predictions?: Int32Array;
 }
 
-/** Runs the network on the first `count` test samples (inference only, no learning). */
+/**
+ * Runs the network on `count` test samples (inference only, no learning): all of them, or
+ * under a limit a fixed random subset (datasets/shuffle.ts subsetIndices), the same for
+ * every run. Outputs kept with `keepOutputs` follow the subset's (ascending) order.
+ */
 export async function evaluate(
   net: Network,
   dataset: Dataset,
@@ -26,13 +31,14 @@ export async function evaluate(
   const classes = net.classes;
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   const ranges = batchRanges(count, opts.batch ?? 256);
+  const subset = subsetIndices(dataset.test.count, count);
   const counts = opts.keepOutputs ? new Float32Array(count * classes) : undefined;
   const predictions = opts.keepOutputs ? new Int32Array(count) : undefined;
   let loss = 0;
   let correct = 0;
   for (let b = 0; b < ranges.length; b++) {
     const [start, end] = ranges[b];
-    const indices = Int32Array.from({ length: end - start }, (_, i) => start + i);
+    const indices = subset.subarray(start, end);
     const { images, labels } = gatherBatch(dataset, dataset.test, indices);
     const result = simulate(net, images, { labels });
     const predicted = await result.prediction.data();

@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor/tf';
 import type { Circuit } from '../../../src-shared/circuit';
 import type { BackendInfo, EpochEvent, TrainEvent } from '../../../src-shared/events';
 import type { Dataset } from '../datasets/dataset';
-import { permutation } from '../datasets/shuffle';
+import { permutation, subsetIndices } from '../datasets/shuffle';
 import { Network } from '../network';
 import { mixSeed } from '../random';
 import { bpttGradients } from '../rules/bptt';
@@ -166,7 +166,9 @@ interface EpochContext {
 async function trainEpoch(ctx: EpochContext): Promise<{ event: EpochEvent; confusion: number[][]; trainSeconds: number; samples: number; stopped: boolean }> {
   const { opts, net, control, epoch, ranges } = ctx;
   const { circuit, dataset } = opts;
-  const order = permutation(ctx.trainCount, circuit.seed, epoch);
+  // the samples of the run (a fixed random subset under a limit), shuffled per epoch
+  const pool = subsetIndices(dataset.train.count, ctx.trainCount);
+  const order = permutation(ctx.trainCount, circuit.seed, epoch).map((i) => pool[i]);
   const tally = new EpochTally(net.layers.map((l) => l.synapse.outShape.reduce((a, b) => a * b, 1) * circuit.steps));
   const alignment = new AlignmentMeter();
   const epochStart = performance.now();
