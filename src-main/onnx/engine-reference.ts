@@ -1,10 +1,11 @@
+import { subsetIndices } from '../engine/datasets/shuffle';
 import type { Dataset } from '../engine/datasets/dataset';
 import type { Network } from '../engine/network';
 import { tf } from '../engine/tensor/tf';
 import { batchRanges, gatherBatch } from '../engine/training/batches';
 import { disposeSimulation, simulate } from '../engine/training/simulate';
 
-/** What the engine computes for the first `count` test images: the reference an export must match. */
+/** What the engine computes for `count` test images (all, or evaluate's fixed random subset): the reference an export must match. */
 export interface EngineOutputs {
   readonly count: number;
   readonly classes: number;
@@ -20,8 +21,10 @@ export interface EngineOutputs {
 
 /** The image batches every run uses: the engine's own `gatherBatch` (pixel / 255 as float32). */
 export function* testBatches(dataset: Dataset, count: number, batch: number): Generator<{ start: number; end: number; images: Float32Array; shape: number[] }> {
+  // the same test samples as the engine's evaluation: all, or a fixed random subset under a limit
+  const subset = subsetIndices(dataset.test.count, count);
   for (const [start, end] of batchRanges(count, batch)) {
-    const indices = Int32Array.from({ length: end - start }, (_, i) => start + i);
+    const indices = subset.subarray(start, end);
     const { images, labels } = gatherBatch(dataset, dataset.test, indices);
     const data = images.dataSync() as Float32Array;
     const shape = [...images.shape];
@@ -30,7 +33,7 @@ export function* testBatches(dataset: Dataset, count: number, batch: number): Ge
   }
 }
 
-/** Runs the network (inference only, engine training/simulate.ts) on the first `count` test images. */
+/** Runs the network (inference only, engine training/simulate.ts) on `count` test images. */
 export function engineOutputs(net: Network, dataset: Dataset, count: number, opts: { batch?: number; onProgress?: (done: number, total: number) => void } = {}): EngineOutputs {
   const started = performance.now();
   const classes = net.classes;
@@ -50,9 +53,10 @@ export function engineOutputs(net: Network, dataset: Dataset, count: number, opt
   return { count, classes, counts, membrane, predictions, accuracy: accuracyOf(predictions, dataset, count), seconds: (performance.now() - started) / 1000 };
 }
 
-/** Fraction of the first `count` test labels that `predictions` gets right. */
+/** Fraction of the `count` test images' labels that `predictions` gets right. */
 export function accuracyOf(predictions: ArrayLike<number | bigint>, dataset: Dataset, count: number): number {
   let correct = 0;
-  for (let i = 0; i < count; i++) if (Number(predictions[i]) === dataset.test.labels[i]) correct++;
+  const subset = subsetIndices(dataset.test.count, count);
+  for (let i = 0; i < count; i++) if (Number(predictions[i]) === dataset.test.labels[subset[i]]) correct++;
   return correct / Math.max(count, 1);
 }

@@ -31,7 +31,7 @@ Options:
   --format F            spiking (default) | step | rate
   --out FILE            output file (default: <run folder>/<circuit>-<format>.onnx)
   --membrane            spiking: also output the output layer's final membrane potential
-  --verify-limit N      verify on the first N test images (default: all)
+  --verify-limit N      verify on N test images (default: all; under a limit the fixed random subset evaluation uses)
   --dataset D           data set to verify on (default: the one the circuit names)
   --matmul M            exact (default: bit-identical to the engine's cpu backend) | float32 (plain MatMul)
   --rate-activation A   rate format: lif (default, LIF steady-state rate) | clipped-relu
