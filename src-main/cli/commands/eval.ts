@@ -13,7 +13,7 @@ export const evalCommand: Command = {
 Options:
   --checkpoint FILE   a .safetensors checkpoint written by apical train
   --dataset D         dataset to test on (default: the one the circuit names)
-  --test-limit N      only the first N test samples
+  --test-limit N      N test samples (a fixed random subset)
   --backend NAME      auto | tensorflow | webgpu | wasm | cpu
   --json              print one JSON object
   -h, --help          this help`,

@@ -32,8 +32,8 @@ Options:
   --alignment-every N   every N batches, measure the cosine of the update with the BPTT gradient per layer
   --backend NAME        auto (default) | tensorflow | webgpu | wasm | cpu
   --threads N           CPU threads for wasm/cpu: data-parallel shards of every batch (default 1)
-  --train-limit N       use the first N training samples of the (shuffled) set
-  --test-limit N        evaluate on the first N test samples
+  --train-limit N       train on N samples (a fixed random subset, the same for every run)
+  --test-limit N        evaluate on N test samples (a fixed random subset)
   --out DIR             write checkpoints to DIR/checkpoints (default: ./apical-runs/<time>-<rule>)
   --no-save             write nothing
   --project DIR         record the run in a project (runs/<id>/: run.json, metrics.jsonl, checkpoints/);
