@@ -3,6 +3,10 @@ import type { ErrorEvent } from '../../src-shared/events';
 import type { RunResult } from '../../src-shared/worker-protocol';
 import type { SessionHooks } from './training-session';
 import { EngineProcess, WorkerExitError } from './engine-process';
+import type { WorkerChannel } from './worker-channel';
+
+/** Any handle on an engine worker: a Node fork, an Electron utility process, a test stand-in. */
+export type WorkerHandle = Pick<WorkerChannel, 'ready' | 'send' | 'onMessage' | 'onExit'>;
 
 /** A run that failed inside the worker, with the worker's typed error code. */
 export class RunFailedError extends Error {
@@ -19,7 +23,7 @@ export class RunFailedError extends Error {
  * (the worker reported an error) or WorkerExitError (the process crashed, was killed,
  * ran out of memory or failed to launch).
  */
-export async function runTraining(config: RunConfig, hooks: SessionHooks & { process?: EngineProcess }): Promise<RunResult> {
+export async function runTraining(config: RunConfig, hooks: SessionHooks & { process?: WorkerHandle }): Promise<RunResult> {
   const worker = hooks.process ?? new EngineProcess();
   const unsubscribe = hooks.control?.subscribe((command) => worker.send({ type: command }));
   try {
