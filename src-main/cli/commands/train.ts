@@ -25,7 +25,7 @@ evaluates it on the test set after every epoch and writes checkpoints.
 
 Options:
   --circuit FILE        circuit spec (JSON) to train
-  --template NAME       start from a template: mnist-mlp (default), fashion-mnist-mlp
+  --template NAME       start from a template: mnist-mlp (default), fashion-mnist-mlp, cifar10-conv
   --dataset D           mnist | fashion-mnist | cifar10 | PATH (IDX folder, CIFAR binary folder, image folder, .tar.gz)
   --rule RULE           microcircuit | microcircuit-analog | frsf | usf | brsf | fa | dfa | bp-spatial | bptt
   --epochs N  --batch N  --steps T  --seed N  --lr X
