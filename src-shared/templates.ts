@@ -47,7 +47,8 @@ export const TEMPLATES: readonly CircuitTemplate[] = [
       // after one epoch (frsf and microcircuit alike), at 1e-4 the microcircuit reaches 82 %
       optimizer: { kind: 'adam', lr: 1e-4, schedule: 'cosine' },
       batch: 64,
-      epochs: 20,
+      // the cosine schedule over 20 epochs ends at 87.7 % test accuracy, over 40 above 88 %
+      epochs: 40,
     },
   },
   {
