@@ -70,18 +70,24 @@ export class ShardPool {
     const tensors: Record<string, Float32Array> = {};
     for (const [name, t] of Object.entries(net.namedTensors())) {
       if (this.sentFixed && (name.endsWith('.feedback') || name.endsWith('.direct'))) continue;
-      tensors[name] = (await t.data()) as Float32Array;
+      // an array of our own (the cpu backend may hand out its storage), transferable to a thread
+      tensors[name] = new Float32Array((await t.data()) as Float32Array);
     }
     this.sentFixed = true;
     return tensors;
   }
 
-  /** Sends every worker its share with the parameters; resolves with their gradients and stats. */
+  /**
+   * Sends every worker its share with the parameters (copied to all but the last, which
+   * takes them over: `tensors` is unusable afterwards); resolves with their gradients and stats.
+   */
   send(tensors: Record<string, Float32Array>, shares: Uint32Array[], batchIndex: number, encoderSeed: number): Promise<{ grads: Record<string, Float32Array>; stats: BatchStats }[]> {
+    const last = this.workers.length - 1;
     return Promise.all(this.workers.map((worker, i) => new Promise<Extract<ShardReply, { type: 'result' }>>((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ type: 'batch', id, tensors, indices: shares[i], batchIndex, encoderSeed } satisfies ShardRequest);
+      const transfer = i === last ? Object.values(tensors).map((a) => a.buffer as ArrayBuffer) : [];
+      worker.postMessage({ type: 'batch', id, tensors, indices: shares[i], batchIndex, encoderSeed } satisfies ShardRequest, transfer);
     })));
   }
 
