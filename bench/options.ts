@@ -12,7 +12,8 @@ const defaultTemplates = () => BENCH_CASES.filter((c) => c.byDefault).map((c) =>
 export const USAGE = `npm run bench -- [options]      (or: npx tsx bench/run.ts [options])
 
   --quick                  few batches per measurement, a short memory run (a smoke run)
-  --backends LIST          engine backends to time (default ${DEFAULT_BACKENDS.join(',')}; unavailable ones are skipped)
+  --backends LIST          engine backends to time (default ${DEFAULT_BACKENDS.join(',')}, cifar10-conv on wasm only;
+                           unavailable ones are skipped)
   --rules LIST             learning rules (default ${BENCH_RULES.join(',')}; the PyTorch reference implements those)
   --templates LIST         circuit templates (default ${defaultTemplates().join(',')}; known: ${BENCH_CASES.map((c) => c.template).join(', ')})
   --threads N              threads of PyTorch and of the engine's cpu/wasm backends (data-parallel shards); default 1
@@ -31,6 +32,8 @@ export interface BenchSettings {
   readonly help: boolean;
   readonly quick: boolean;
   readonly backends: readonly string[];
+  /** --backends was given: every case runs on each of them */
+  readonly backendsGiven: boolean;
   readonly rules: readonly RuleName[];
   readonly cases: readonly BenchCase[];
   readonly threads: number;
@@ -92,6 +95,7 @@ export function parseSettings(argv: readonly string[]): BenchSettings {
     help: o.help === true,
     quick,
     backends: list(o.backends, DEFAULT_BACKENDS),
+    backendsGiven: o.backends !== undefined,
     rules: list(o.rules, BENCH_RULES).map((r) => rule(r, 'rules')),
     cases: list(o.templates, defaultTemplates()).map(findCase),
     threads: int(o.threads, 'threads', 1) ?? 1,

@@ -123,6 +123,10 @@ async function main(s: BenchSettings): Promise<number> {
     const tuned = probe.available && s.torchDevice === 'cpu' && findOpenBlas() ? await torchFigures(s, c, 'openblas') : none;
     for (const t of [torch, tuned]) if (t.error) skipped.push(`PyTorch reference: ${(torchError = t.error)}`);
     for (const backend of s.backends) {
+      if (!s.backendsGiven && c.defaultBackends && !c.defaultBackends.includes(backend)) {
+        skipped.push(`${c.template} on ${backend}: not timed by default (slow there; --backends ${backend} --templates ${c.template} times it)`);
+        continue;
+      }
       const cpuBackend = backend === 'wasm' || backend === 'cpu';
       const engine = await engineFigures(s, c, backend, cpuBackend ? s.threads : 1);
       if (engine.byRule.size === 0 && engine.error && /not available/.test(engine.error)) {
