@@ -14,11 +14,13 @@ import { initBackend } from '../engine/tensor/backend';
 import { takeSnapshot } from '../engine/training/checkpoint-state';
 import { writeSnapshot } from '../host/snapshot-file';
 import { writeFileAtomic } from './atomic-file';
+import { convExporter } from './conv';
 import { OnnxExportError } from './errors';
 import { exportOnnx } from './export-onnx';
 import type { ExportOnnxRequest } from './export-onnx';
 import { DEFAULT_GRAPH_OPTIONS } from './formats';
 import type { OnnxFormat } from './formats';
+import { layerExporter } from './layers';
 
 const MNIST = { inputShape: [28, 28, 1] as [number, number, number], classes: 10 };
 
@@ -71,11 +73,20 @@ describe('exportOnnx', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
-  it('rejects a layer kind it cannot export (conv), writing nothing', async () => {
+  it('exports and verifies a conv - pool - dense checkpoint, and refuses one whose kernel shape is wrong', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'apical-onnx-'));
-    const file = await checkpoint(dir, circuit([{ kind: 'conv', filters: 2, kernel: 3 }, { kind: 'dense', units: 10 }]));
-    await expect(exportOnnx(request(file))).rejects.toThrow(new OnnxExportError("layers[0]: 'conv' layers cannot be exported to ONNX yet (supported: dense)"));
-    expect(leftovers(dir)).toEqual([]);
+    const conv = circuit([{ kind: 'conv', filters: 2, kernel: 3 }, { kind: 'avg-pool', size: 2 }, { kind: 'dense', units: 10 }]);
+    const result = await exportOnnx(request(await checkpoint(dir, conv)));
+    expect(result.report).toMatchObject({ format: 'spiking', ok: true, vsEngine: { predictionMismatches: 0, spikeCountMismatches: 0, membraneMaxAbsDiff: 0 } });
+    const bad = mkdtempSync(join(tmpdir(), 'apical-onnx-'));
+    const file = await checkpoint(bad, conv, circuit([{ kind: 'conv', filters: 2, kernel: 5 }, { kind: 'avg-pool', size: 2 }, { kind: 'dense', units: 10 }]));
+    await expect(exportOnnx(request(file))).rejects.toThrow(/does not match the circuit's \[3,3,1,2\]/);
+    expect(leftovers(bad)).toEqual([]);
+  });
+
+  it('names the layer kinds it can export when one is unknown', () => {
+    const layer = { index: 2, spec: { kind: 'dense', units: 3 } as const, inShape: [4], outShape: [3], hasCells: true, weight: null, bias: null };
+    expect(() => layerExporter(layer, [convExporter])).toThrow(new OnnxExportError("layers[2]: 'dense' layers cannot be exported to ONNX (supported: conv)"));
   });
 
   it('rejects Poisson input encoding, writing nothing', async () => {

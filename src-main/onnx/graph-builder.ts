@@ -12,11 +12,25 @@ export class GraphBuilder {
   private readonly initializers: TensorProto[] = [];
   private readonly inputs: ValueInfoProto[] = [];
   private readonly outputs: ValueInfoProto[] = [];
-  private readonly used = new Set<string>();
   private readonly constants = new Map<string, string>();
   private scope = '';
+  private constantPrefix = '';
 
-  constructor(readonly name: string) {}
+  /** `used` is shared with subgraphs, so no name in a body shadows one of the outer graph. */
+  constructor(readonly name: string, private readonly used = new Set<string>()) {}
+
+  /**
+   * A subgraph (the body of a Loop): it shares this graph's name registry, so its values
+   * never shadow outer ones, and it may read any value of this graph (ONNX outer scope).
+   * Its constants are its own initializers.
+   */
+  subgraph(base: string): GraphBuilder {
+    const prefix = this.fresh(base);
+    const child = new GraphBuilder(prefix, this.used);
+    child.scope = prefix;
+    child.constantPrefix = `${prefix}.`;
+    return child;
+  }
 
   /** Runs `fn` with names prefixed by `prefix.` (nested scopes join with dots). */
   within<T>(prefix: string, fn: () => T): T {
@@ -67,7 +81,7 @@ export class GraphBuilder {
     const key = `${type}[${dims.join(',')}]:${Array.from(values).join(',')}`;
     const known = this.constants.get(key);
     if (known) return known;
-    const name = `const.${type}.${this.constants.size}`;
+    const name = `${this.constantPrefix}const.${type}.${this.constants.size}`;
     this.claim(name);
     this.initializers.push(tensorProto(name, type, dims, values));
     this.constants.set(key, name);

@@ -72,13 +72,13 @@ export function exportMetadata(net: ExportNetwork, options: GraphOptions, p: Exp
     test_accuracy_of: 'the spiking network in the engine (tfjs), on the first test_samples images of the test set',
     epoch: String(p.epoch),
     checkpoint: p.checkpoint,
-    weight_layout: 'dense weights [in, out], I = a . W + b; initializers layers.<i>.weight and layers.<i>.bias',
+    weight_layout: 'dense weights [in, out], I = a . W + b; conv kernels [k, k, in, out] over NHWC traces, I = conv(a, K) + b; initializers layers.<i>.weight and layers.<i>.bias',
     decision: 'argmax over classes of spike_counts + 0.5 * sigmoid(final output membrane potential), first class on ties',
     circuit: JSON.stringify(c),
   };
   if (options.format === 'rate') meta.rate_activation = options.rateActivation;
   else meta.matmul = options.matmul === 'exact'
-    ? 'exact: float64 block sums of 48 inputs accumulated in float32, bit-identical to the tfjs cpu backend'
-    : 'float32: plain MatMul';
+    ? 'exact: bit-identical to the tfjs cpu backend (dense: float64 block sums of 48 inputs accumulated in float32; conv: taps accumulated one by one in float32)'
+    : 'float32: plain MatMul and Conv';
   return meta;
 }

@@ -71,7 +71,7 @@ export function valueInfo(name: string, type: ElemType, shape: readonly Dim[], d
 }
 
 /** Attribute values the exporter needs. */
-export type AttrValue = number | number[] | string | { tensor: TensorProto } | { float: number };
+export type AttrValue = number | number[] | string | { tensor: TensorProto } | { float: number } | { graph: GraphProto };
 
 /** Encodes one node attribute (plain numbers are INT attributes; use `{ float }` for FLOAT). */
 export function attribute(name: string, value: AttrValue): AttributeProto {
@@ -80,6 +80,7 @@ export function attribute(name: string, value: AttrValue): AttributeProto {
   if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
   if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
   if ('tensor' in value) return { name, type: T.TENSOR, t: value.tensor };
+  if ('graph' in value) return { name, type: T.GRAPH, g: value.graph };
   return { name, type: T.FLOAT, f: value.float };
 }
 

@@ -31,9 +31,9 @@ export function buildRateGraph(g: GraphBuilder, net: ExportNetwork, activation: 
   const gl = prepareLayers(g, net, 'float32');
   let a = images;
   let current = images;
-  for (const { layer, exporter, params } of gl.layers) {
+  for (const { layer, graph } of gl.layers) {
     g.within(`layers.${layer.index}`, () => {
-      current = exporter.linear(g, layer, params, a);
+      current = graph.linear(a);
       a = layer.hasCells ? rateActivation(g, current, net.circuit.neuron, activation) : current;
     });
   }

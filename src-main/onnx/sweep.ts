@@ -1,6 +1,6 @@
 import { OnnxExportError } from './errors';
 import type { GraphBuilder } from './graph-builder';
-import type { LayerExporter, LayerParams } from './layers';
+import type { LayerGraph } from './layer-exporter';
 import { layerExporter } from './layers';
 import type { MatMulMode } from './matmul';
 import type { LifGraphState } from './neuron-graph';
@@ -13,10 +13,10 @@ export interface LayerGraphState {
   readonly a: string;
 }
 
-/** The network's layers with their exporters and initializer names. */
+/** The network's layers, each with its graph functions (parameters already added). */
 export interface GraphLayers {
   readonly net: ExportNetwork;
-  readonly layers: readonly { layer: ExportLayer; exporter: LayerExporter; params: LayerParams }[];
+  readonly layers: readonly { layer: ExportLayer; graph: LayerGraph }[];
   readonly mode: MatMulMode;
 }
 
@@ -30,7 +30,7 @@ export function prepareLayers(g: GraphBuilder, net: ExportNetwork, mode: MatMulM
     throw new OnnxExportError(`input encoder '${encoder}' cannot be exported: the ONNX graphs reproduce direct encoding only (a_0[t] = x every step)`);
   }
   const exporters = net.layers.map((layer) => ({ layer, exporter: layerExporter(layer) }));
-  const layers = exporters.map(({ layer, exporter }) => ({ layer, exporter, params: g.within(`layers.${layer.index}`, () => exporter.parameters(g, layer)) }));
+  const layers = exporters.map(({ layer, exporter }) => ({ layer, graph: g.within(`layers.${layer.index}`, () => exporter.prepare(g, layer, mode)) }));
   return { net, layers, mode };
 }
 
@@ -39,8 +39,8 @@ export function prepareLayers(g: GraphBuilder, net: ExportNetwork, mode: MatMulM
  * computes it once per sample and reuses it every step (training/simulate.ts).
  */
 export function firstCurrent(g: GraphBuilder, gl: GraphLayers, images: string): string {
-  const { layer, exporter, params } = gl.layers[0];
-  return g.within(`layers.${layer.index}`, () => exporter.current(g, layer, params, images, gl.mode));
+  const { layer, graph } = gl.layers[0];
+  return g.within(`layers.${layer.index}`, () => graph.current(images));
 }
 
 /**
@@ -50,9 +50,9 @@ export function firstCurrent(g: GraphBuilder, gl: GraphLayers, images: string): 
 export function forwardStepGraph(g: GraphBuilder, gl: GraphLayers, current0: string, states: readonly LayerGraphState[]): LayerGraphState[] {
   const next: LayerGraphState[] = [];
   const p = gl.net.circuit.neuron;
-  gl.layers.forEach(({ layer, exporter, params }, i) => {
+  gl.layers.forEach(({ layer, graph }, i) => {
     next.push(g.within(`l${layer.index}`, () => {
-      const current = i === 0 ? current0 : exporter.current(g, layer, params, next[i - 1].a, gl.mode);
+      const current = i === 0 ? current0 : graph.current(next[i - 1].a);
       const prev = states[i];
       if (!layer.hasCells || !prev.lif) return { lif: null, a: current };
       const lif = lifStepGraph(g, current, prev.lif, p);

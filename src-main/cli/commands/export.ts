@@ -23,7 +23,7 @@ Formats:
             dynamics: images [batch,H,W,C] in [0,1] -> spike_counts, prediction (, membrane)
   step      one time step with explicit state: (images, u_i, s_i, a_i[, r_i]) ->
             (spikes_out, u_i_next, s_i_next, a_i_next[, r_i_next]); start from zeros
-  rate      ANN form: Gemm + rate activation per layer -> rates, prediction
+  rate      ANN form: Gemm / Conv / AveragePool + rate activation per layer -> rates, prediction
 
 Options:
   --run DIR             a run folder of 'apical train --out DIR' (uses DIR/checkpoints/latest.safetensors)
@@ -33,7 +33,7 @@ Options:
   --membrane            spiking: also output the output layer's final membrane potential
   --verify-limit N      verify on N test images (default: all; under a limit the fixed random subset evaluation uses)
   --dataset D           data set to verify on (default: the one the circuit names)
-  --matmul M            exact (default: bit-identical to the engine's cpu backend) | float32 (plain MatMul)
+  --matmul M            exact (default: bit-identical to the engine's cpu backend) | float32 (plain MatMul and Conv)
   --rate-activation A   rate format: lif (default, LIF steady-state rate) | clipped-relu
   --backend NAME        backend the engine's reference inference runs on: cpu (default, the
                         reference the exact export reproduces) | wasm | webgpu | tensorflow | auto
