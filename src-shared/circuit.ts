@@ -107,17 +107,20 @@ export const RULE_NAMES = [
 
 /** learning-rate schedule over the whole run: constant, or cosine decay to zero */
 const scheduleSchema = z.enum(['constant', 'cosine']).default('constant');
+/** lr ramps linearly from lr/W to lr over the first W mini-batches (0: no warm-up) */
+const warmupSchema = z.number().int().min(0).default(0);
 
 export const optimizerSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('adam'),
     schedule: scheduleSchema,
+    warmupSteps: warmupSchema,
     lr: z.number().positive().default(1e-3),
     beta1: z.number().min(0).lt(1).default(0.9),
     beta2: z.number().min(0).lt(1).default(0.999),
     eps: z.number().positive().default(1e-8),
   }),
-  z.object({ kind: z.literal('sgd'), schedule: scheduleSchema, lr: z.number().positive().default(0.05), momentum: z.number().min(0).lt(1).default(0) }),
+  z.object({ kind: z.literal('sgd'), schedule: scheduleSchema, warmupSteps: warmupSchema, lr: z.number().positive().default(0.05), momentum: z.number().min(0).lt(1).default(0) }),
 ]);
 export type OptimizerSpec = z.infer<typeof optimizerSchema>;
 

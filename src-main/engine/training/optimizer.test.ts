@@ -21,6 +21,7 @@ const SPECS: OptimizerSpec[] = [
   optimizerSchema.parse({ kind: 'sgd', lr: 0.1, momentum: 0.9 }),
   optimizerSchema.parse({ kind: 'adam', lr: 0.02, schedule: 'cosine' }),
   optimizerSchema.parse({ kind: 'sgd', lr: 0.1, momentum: 0.5, schedule: 'cosine' }),
+  optimizerSchema.parse({ kind: 'adam', lr: 0.02, schedule: 'cosine', warmupSteps: 3 }),
 ];
 
 describe('optimiser vs reference', () => {
@@ -32,6 +33,15 @@ describe('optimiser vs reference', () => {
     expect(ref.update('w', [1], [1])[0]).toBeCloseTo(1, 12);
   });
 
+  it('a warm-up of 4 steps ramps lr by quarters, then the schedule takes over (golden)', () => {
+    const ref = new RefOptimizer(optimizerSchema.parse({ kind: 'sgd', lr: 0.4, warmupSteps: 4 }));
+    const moves = [1, 2, 3, 4, 5].map(() => {
+      ref.nextStep(0);
+      return 1 - ref.update('w', [1], [1])[0];
+    });
+    moves.forEach((m, k) => expect(m).toBeCloseTo(0.1 * Math.min(k + 1, 4), 12));
+  });
+
   it('Adam\'s first step moves each weight by about lr against the sign of its gradient (golden)', () => {
     const ref = new RefOptimizer(optimizerSchema.parse({ kind: 'adam', lr: 0.01 }));
     ref.nextStep();
@@ -41,7 +51,7 @@ describe('optimiser vs reference', () => {
     expect(w[2]).toBe(1);
   });
 
-  it.each(SPECS)('$kind (lr $lr, $schedule): same parameters after 4 steps on a network', (spec) => {
+  it.each(SPECS)('$kind (lr $lr, $schedule, warm-up $warmupSteps): same parameters after 4 steps on a network', (spec) => {
     const net = tinyNetwork(tinyCircuit());
     const opt = new Optimizer(spec);
     const ref = new RefOptimizer(spec);

@@ -9,7 +9,8 @@ import { adamStep } from '../kernels/adam';
  * Applies one batch's gradients to the network's weights and biases. The same optimiser
  * serves every rule, so their learning curves are comparable.
  *
- * lr follows the schedule: constant, or cosine from lr to 0 over the run.
+ * lr follows the schedule: constant, or cosine from lr to 0 over the run; with warm-up W,
+ * the k-th step's lr is further scaled by min(1, k / W).
  *
  *   sgd:   m = mu m + g;            w -= lr m
  *   adam:  m = b1 m + (1-b1) g;  s = b2 s + (1-b2) g^2;  w -= lr (m / (1-b1^k)) / (sqrt(s / (1-b2^k)) + eps)
@@ -31,7 +32,8 @@ export class Optimizer {
   /** @param progress fraction of the run done (0..1), for the learning-rate schedule */
   apply(net: Network, grads: LayerGradients, progress = 0): void {
     this.steps++;
-    this.lr = this.spec.schedule === 'cosine' ? this.spec.lr * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))) : this.spec.lr;
+    const scheduled = this.spec.schedule === 'cosine' ? this.spec.lr * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress))) : this.spec.lr;
+    this.lr = this.spec.warmupSteps > 0 ? scheduled * Math.min(1, this.steps / this.spec.warmupSteps) : scheduled;
     for (const layer of net.layers) {
       for (const key of ['weight', 'bias'] as const) {
         const g = grads[key][layer.index];

@@ -3,7 +3,8 @@ import type { OptimizerSpec } from '../../../../src-shared/circuit';
 /**
  * Reference optimiser over flat parameter arrays, one step per mini-batch (k = 1, 2, ...),
  * with the learning rate of the schedule at the run's progress p in [0, 1]:
- * lr_k = lr (constant) or lr * (1 + cos(pi * min(p, 1))) / 2 (cosine).
+ * lr_k = lr (constant) or lr * (1 + cos(pi * min(p, 1))) / 2 (cosine), times min(1, k / W)
+ * with a warm-up of W steps.
  *
  *   sgd:   m = mu m + g (m = g the first time; plain w -= lr g when mu = 0);   w -= lr m
  *   adam:  m = b1 m + (1 - b1) g;  s = b2 s + (1 - b2) g^2  (m = s = 0 before the first step)
@@ -21,7 +22,8 @@ export class RefOptimizer {
   /** Starts the next step at run progress p; call once per batch before `update`. */
   nextStep(progress = 0): void {
     this.k++;
-    this.lr = this.spec.schedule === 'cosine' ? (this.spec.lr * (1 + Math.cos(Math.PI * Math.min(progress, 1)))) / 2 : this.spec.lr;
+    const scheduled = this.spec.schedule === 'cosine' ? (this.spec.lr * (1 + Math.cos(Math.PI * Math.min(progress, 1)))) / 2 : this.spec.lr;
+    this.lr = this.spec.warmupSteps > 0 ? scheduled * Math.min(1, this.k / this.spec.warmupSteps) : scheduled;
   }
 
   /** The updated parameter `name` given its gradient. */
