@@ -4,7 +4,8 @@
  * computed on them: the gradients of batch 0 (the minimisation direction the optimiser gets),
  * the weights and biases after its Adam step, the gradients of batch 1 (after that step,
  * with the rule's state carried over), the loss and the output spike counts of both batches.
- * Safetensors layout (the engine's own writer), metadata: sizes, rules, circuit per rule.
+ * Safetensors layout (the engine's own writer), metadata: sizes (dense circuits) or inputShape
+ * (circuits with conv / pooling layers), rules, circuit per rule.
  *
  *   npx tsx bench/dump-check.ts [--out FILE] [--backend cpu] [--template mnist-mlp] [--rules frsf,microcircuit] [--data real|random]
  *                               [--hidden 256,128]   (other dense hidden layers than the template's, e.g. to cover a deeper stack)
@@ -26,7 +27,7 @@ import { gatherBatch } from '../src-main/engine/training/batches';
 import { Optimizer } from '../src-main/engine/training/optimizer';
 import { disposeSimulation, simulate } from '../src-main/engine/training/simulate';
 import type { BenchData } from './cases';
-import { benchCircuit, benchDataset, denseSizes, findCase } from './cases';
+import { benchCircuit, benchDataset, denseSizes, findCase, inputSize } from './cases';
 import { REPO_ROOT, childArgs, emit } from './child';
 
 const args = childArgs(process.argv.slice(2));
@@ -62,13 +63,16 @@ async function main(): Promise<void> {
   const backend = await initBackend(backendName);
   const first = circuitFor(rules[0]);
   const sizes = denseSizes(benchCase, first);
-  if (!sizes) throw new Error(`template ${benchCase.template}: the numerics check covers dense circuits only`);
+  const features = inputSize(benchCase);
   const dataset = await benchDataset(benchCase, data, 2 * first.batch, 1);
   const batches = [0, 1].map((b) => gatherBatch(dataset, dataset.train, Int32Array.from({ length: first.batch }, (_, i) => b * first.batch + i)));
   const tensors: Record<string, NamedTensor> = {};
-  const metadata: Record<string, string> = { sizes: JSON.stringify(sizes), rules: rules.join(','), backend: backend.name };
+  const metadata: Record<string, string> = {
+    ...(sizes ? { sizes: JSON.stringify(sizes) } : { inputShape: JSON.stringify(benchCase.inputShape), classes: String(benchCase.classes) }),
+    rules: rules.join(','), backend: backend.name,
+  };
   for (const [b, { images, labels }] of batches.entries()) {
-    tensors[`batch.${b}.images`] = { dtype: 'F32', shape: [first.batch, sizes[0]], data: Float32Array.from(await images.data()) };
+    tensors[`batch.${b}.images`] = { dtype: 'F32', shape: [first.batch, features], data: Float32Array.from(await images.data()) };
     tensors[`batch.${b}.labels`] = { dtype: 'I32', shape: [first.batch], data: Int32Array.from(await labels.data()) };
   }
   for (const ruleName of rules) {
@@ -101,7 +105,7 @@ async function main(): Promise<void> {
   tf.dispose(batches.flatMap((b) => [b.images, b.labels]));
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, encodeSafetensors(tensors, metadata));
-  emit({ kind: 'dump', file: out, backend: backend.name, rules, sizes });
+  emit({ kind: 'dump', file: out, backend: backend.name, rules, sizes, inputShape: benchCase.inputShape });
 }
 
 main().catch((e: unknown) => {

@@ -61,6 +61,7 @@ export interface MemoryFigure {
 
 export interface CheckFigure {
   readonly backend: string;
+  readonly template: string;
   /** the BLAS the reference ran on */
   readonly blas: string;
   readonly report: CheckReport | null;
@@ -77,6 +78,8 @@ export interface BenchReport {
   readonly torch: { python: string; available: boolean; detail: string; error: string | null };
   readonly speed: SpeedRow[];
   readonly scaling: readonly ScalingRow[];
+  /** remarks on how a figure was measured */
+  readonly notes?: readonly string[];
   /** one line per thing not measured, and why */
   readonly skipped: string[];
   /** one entry per checked backend; null when skipped */
@@ -137,6 +140,7 @@ export function formatReport(r: BenchReport): string {
   }
   out.push(...targetLines(r));
   for (const backend of failedChecks(r)) out.push(`  ${backend}: its numerics check FAILED (below): its figures time a wrong computation`);
+  for (const line of r.notes ?? []) out.push(`  note: ${line}`);
   for (const line of r.skipped) out.push(`  skipped: ${line}`);
   out.push('');
   if (r.scaling.length) {
@@ -170,12 +174,12 @@ function formatCheck(r: BenchReport): string {
   const out = ['numerics vs engine (2 batches; every gradient, the Adam step, loss and output spikes; max |torch - engine| / max |engine|):'];
   for (const c of r.check) {
     if (!c.report) {
-      out.push(`  ${c.backend.padEnd(7)} could not run: ${c.error}`);
+      out.push(`  ${c.template} ${c.backend.padEnd(7)} could not run: ${c.error}`);
       continue;
     }
     for (const [rule, x] of Object.entries(c.report.rules)) {
       const mismatches = Object.entries(x.tensors).filter(([k]) => k.includes('CountMismatches')).reduce((a, [, v]) => a + v.maxRel, 0);
-      out.push(`  ${c.backend.padEnd(7)} ${rule.padEnd(13)} ${x.verdict.toUpperCase().padEnd(5)}  max rel. diff ${x.maxRelGrad.toExponential(1)} ` +
+      out.push(`  ${c.template.padEnd(12)} ${c.backend.padEnd(7)} ${rule.padEnd(13)} ${x.verdict.toUpperCase().padEnd(5)}  max rel. diff ${x.maxRelGrad.toExponential(1)} ` +
         `(exact <= ${x.tolerance.toExponential(0)}), min cosine ${x.minCosine.toFixed(6)}, output spike-count mismatches ${mismatches}`);
     }
   }
@@ -186,7 +190,7 @@ function formatCheck(r: BenchReport): string {
 
 /** Backends whose numerics check failed: their speed figures time a wrong computation. */
 export function failedChecks(r: BenchReport): string[] {
-  return (r.check ?? []).filter((c) => c.report && !c.report.passed).map((c) => c.backend);
+  return (r.check ?? []).filter((c) => c.report && !c.report.passed).map((c) => `${c.backend} (${c.template})`);
 }
 
 function formatMemory(r: BenchReport): string {

@@ -36,23 +36,24 @@ function commit(): string {
 }
 
 /** The reference's figures for one template, or why there are none. */
-async function torchFigures(s: BenchSettings, c: BenchCase, blas: BlasChoice): Promise<{ byRule: Map<string, TorchRuleResult>; error: string | null }> {
+async function torchFigures(s: BenchSettings, c: BenchCase, blas: BlasChoice): Promise<{ byRule: Map<string, TorchRuleResult>; error: string | null; data?: string }> {
   const byRule = new Map<string, TorchRuleResult>();
   const rules = referenceRules(s);
   if (!rules.length) return { byRule, error: null };
   const circuits = Object.fromEntries(rules.map((r) => [r, benchCircuit(c.template, r)]));
+  // dense circuits by layer sizes, conv circuits by input shape (bench/reference/snn_conv.py)
   const sizes = denseSizes(c, circuits[rules[0]]);
-  if (!sizes) return { byRule, error: `${c.template}: the PyTorch reference implements dense circuits only` };
   const file = path.join(TMP, `circuits-${c.template}.json`);
   fs.mkdirSync(TMP, { recursive: true });
   fs.writeFileSync(file, JSON.stringify(circuits));
   log(`PyTorch reference (${blas} BLAS), ${c.template}: ${rules.join(', ')} (${s.threads} thread(s), ${s.torchDevice})`);
   const run = await runTorch({
-    python: s.python, rules, circuitFile: file, sizes, ...schedule(s, c), threads: s.threads, device: s.torchDevice, blas,
+    python: s.python, rules, circuitFile: file, sizes, inputShape: c.inputShape, ...schedule(s, c), threads: s.threads, device: s.torchDevice, blas,
     data: s.data === 'real' && circuits[rules[0]].input.dataset === 'mnist' ? 'mnist' : 'random', timeoutMs: s.timeoutMs,
   });
   for (const r of run.results) byRule.set(r.rule, r);
-  return { byRule, error: run.error };
+  const data = (run.results[0] as { data?: string } | undefined)?.data;
+  return { byRule, error: run.error, data };
 }
 
 async function engineFigures(s: BenchSettings, c: BenchCase, backend: string, threads = 1): Promise<{ byRule: Map<string, EngineFigure>; error: string | null }> {
@@ -74,22 +75,23 @@ async function engineFigures(s: BenchSettings, c: BenchCase, backend: string, th
 }
 
 /** Dumps two engine batches on each backend and replays them in PyTorch (dense templates, reference rules). */
-async function numericsChecks(s: BenchSettings, timed: readonly string[]): Promise<CheckFigure[]> {
-  const c = s.cases.find((x) => denseSizes(x, benchCircuit(x.template, 'frsf')));
+async function numericsChecks(s: BenchSettings, timed: readonly { template: string; backend: string }[]): Promise<CheckFigure[]> {
   const rules = referenceRules(s);
-  const backends = s.checkBackends ?? timed;
-  if (!c || !rules.length) return backends.map((backend) => ({ backend, blas: '', report: null, error: 'no dense template or no rule the reference implements' }));
+  if (!rules.length) return [{ backend: '-', template: '-', blas: '', report: null, error: 'no rule the reference implements' }];
   const out: CheckFigure[] = [];
-  for (const backend of backends) {
-    log(`numerics check on ${backend} (${c.template})`);
-    const file = path.join(TMP, `check-${backend}.safetensors`);
-    const dump = await runTsChild('dump-check.ts', ['--backend', backend, '--template', c.template, '--rules', rules.join(','), '--out', file, '--data', s.data], { timeoutMs: s.timeoutMs });
-    if (dump.code !== 0) {
-      out.push({ backend, blas: '', report: null, error: failureReason(dump, 'the engine dump') });
-      continue;
+  for (const c of s.cases) {
+    const backends = s.checkBackends ?? [...new Set(timed.filter((x) => x.template === c.template).map((x) => x.backend))];
+    for (const backend of backends) {
+      log(`numerics check on ${backend} (${c.template})`);
+      const file = path.join(TMP, `check-${c.template}-${backend}.safetensors`);
+      const dump = await runTsChild('dump-check.ts', ['--backend', backend, '--template', c.template, '--rules', rules.join(','), '--out', file, '--data', s.data], { timeoutMs: s.timeoutMs });
+      if (dump.code !== 0) {
+        out.push({ backend, template: c.template, blas: '', report: null, error: failureReason(dump, 'the engine dump') });
+        continue;
+      }
+      const r = await runCheck(s.python, file, s.timeoutMs);
+      out.push({ backend, template: c.template, blas: r.blas, report: r.report, error: r.error });
     }
-    const r = await runCheck(s.python, file, s.timeoutMs);
-    out.push({ backend, blas: r.blas, report: r.report, error: r.error });
   }
   return out;
 }
@@ -114,14 +116,18 @@ async function main(s: BenchSettings): Promise<number> {
   const probe = s.skipTorch ? { available: false, detail: 'skipped (--skip-torch)' } : await probeTorch(s.python);
   if (!probe.available) skipped.push(`PyTorch reference: ${probe.detail}`);
   const speed: SpeedRow[] = [];
+  const notes: string[] = [];
   const scaling: ScalingRow[] = [];
   let torchError: string | null = null;
   for (const c of s.cases) {
-    const none = { byRule: new Map<string, TorchRuleResult>(), error: null };
+    const none: { byRule: Map<string, TorchRuleResult>; error: string | null; data?: string } = { byRule: new Map<string, TorchRuleResult>(), error: null };
     // Debian's python3-torch as installed (generic BLAS), and, where found, the same torch on OpenBLAS
     const torch = probe.available ? await torchFigures(s, c, 'system') : none;
     const tuned = probe.available && s.torchDevice === 'cpu' && findOpenBlas() ? await torchFigures(s, c, 'openblas') : none;
     for (const t of [torch, tuned]) if (t.error) skipped.push(`PyTorch reference: ${(torchError = t.error)}`);
+    if (s.data === 'real' && torch.data === 'random') {
+      notes.push(`${c.template}: the PyTorch reference times uniform-noise images of the same shape (it reads MNIST only), the engine the real data set`);
+    }
     for (const backend of s.backends) {
       if (!s.backendsGiven && c.defaultBackends && !c.defaultBackends.includes(backend)) {
         skipped.push(`${c.template} on ${backend}: not timed by default (slow there; --backends ${backend} --templates ${c.template} times it)`);
@@ -166,8 +172,8 @@ async function main(s: BenchSettings): Promise<number> {
       batches: Object.fromEntries(s.cases.map((c) => [c.template, schedule(s, c).batches])),
     },
     torch: { python: s.python, available: probe.available, detail: probe.detail, error: torchError },
-    speed, scaling, skipped,
-    check: s.skipCheck || !probe.available ? null : await numericsChecks(s, [...new Set(speed.filter((x) => x.engine).map((x) => x.backend))]),
+    speed, scaling, skipped, notes,
+    check: s.skipCheck || !probe.available ? null : await numericsChecks(s, speed.filter((x) => x.engine)),
     memory: s.skipMemory ? null : await memory(s),
   };
   console.log(`\n${formatReport(report)}`);

@@ -61,7 +61,9 @@ export interface TorchRun {
   readonly python: string;
   readonly rules: readonly string[];
   readonly circuitFile: string;
-  readonly sizes: readonly number[];
+  /** layer sizes, input first (dense circuits), or null with `inputShape` (conv circuits) */
+  readonly sizes: readonly number[] | null;
+  readonly inputShape: readonly number[];
   readonly warmup: number;
   readonly batches: number;
   readonly threads: number;
@@ -84,7 +86,8 @@ export interface TorchRuleResult {
 /** Times the reference on every rule; a rule it does not implement comes back as an error. */
 export async function runTorch(run: TorchRun): Promise<{ results: TorchRuleResult[]; error: string | null }> {
   const args = [
-    SCRIPT, '--rule', run.rules.join(','), '--circuit', run.circuitFile, '--sizes', run.sizes.join(','),
+    SCRIPT, '--rule', run.rules.join(','), '--circuit', run.circuitFile,
+    ...(run.sizes ? ['--sizes', run.sizes.join(',')] : ['--input-shape', run.inputShape.join(',')]),
     '--warmup', String(run.warmup), '--batches', String(run.batches), '--threads', String(run.threads),
     '--device', run.device, '--data', run.data,
   ];

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from data_io import read_safetensors
+from snn_conv import ConvReferenceSNN, conv_params_from_circuit
 from snn_model import ReferenceSNN, params_from_circuit
 
 EXACT_TOLERANCE = 1e-4  # max|ours - engine| / max|engine| over every gradient tensor
@@ -42,19 +43,28 @@ def run_check(path: str) -> dict[str, Any]:
     """Replays the dumped batches for every rule in the file; returns a JSON-able report."""
     torch.set_num_threads(1)
     tensors, meta = read_safetensors(path)
-    sizes = tuple(json.loads(meta["sizes"]))
+    image = "inputShape" in meta  # a circuit with conv / pooling layers
+    sizes = tuple(json.loads(meta["sizes"])) if not image else ()
     rules = meta["rules"].split(",")
     init = {k: torch.from_numpy(v) for k, v in tensors.items() if k.startswith("layers.")}
     batches = [(torch.from_numpy(tensors[f"batch.{b}.images"]), torch.from_numpy(tensors[f"batch.{b}.labels"]).long())
                for b in range(2)]
     report: dict[str, Any] = {"file": path, "rules": {}, "passed": True}
     for rule in rules:
-        p = params_from_circuit(json.loads(meta[f"circuit.{rule}"]), sizes[0])
-        net = ReferenceSNN(p, rule, init, torch.device("cpu"))
+        circuit = json.loads(meta[f"circuit.{rule}"])
+        net: ReferenceSNN | ConvReferenceSNN
+        if image:
+            cp = conv_params_from_circuit(circuit, tuple(json.loads(meta["inputShape"])))
+            net = ConvReferenceSNN(cp, rule, init, torch.device("cpu"), int(meta["classes"]))
+            weighted, lr, names = net.weighted, cp.lr * (min(1.0, 1 / cp.warmup_steps) if cp.warmup_steps else 1.0), net.param_names
+        else:
+            p = params_from_circuit(circuit, sizes[0])
+            net = ReferenceSNN(p, rule, init, torch.device("cpu"))
+            weighted, lr = list(range(net.n_layers)), p.lr
+            names = [f"layers.{i}.weight" for i in weighted] + [f"layers.{i}.bias" for i in weighted]
         rows: dict[str, dict[str, float]] = {}
         for b, (x, y) in enumerate(batches):
             stats = net.train_batch(x, y, step=True)
-            names = [f"layers.{i}.weight" for i in range(net.n_layers)] + [f"layers.{i}.bias" for i in range(net.n_layers)]
             for name, g in zip(names, net.last_grads):
                 rows[f"batch{b}.grad.{name}"] = _compare(g.numpy(), tensors[f"{rule}.batch.{b}.grad.{name}"])
             engine_loss = float(tensors[f"{rule}.batch.{b}.loss"][0])
@@ -64,15 +74,15 @@ def run_check(path: str) -> dict[str, Any]:
             rows[f"batch{b}.outputCountMismatches"] = {"maxRel": float(mismatch), "cosine": 1.0}
             if b == 0:
                 # Adam's step: differences measured in units of the learning rate
-                for i in range(net.n_layers):
+                for i in weighted:
                     ours = (net.weights[i] - init[f"layers.{i}.weight"]).numpy()
                     engine = tensors[f"{rule}.after.layers.{i}.weight"] - tensors[f"layers.{i}.weight"]
-                    rows[f"adamStep.layers.{i}.weight"] = {"maxRel": float(np.abs(ours - engine).max()) / p.lr,
+                    rows[f"adamStep.layers.{i}.weight"] = {"maxRel": float(np.abs(ours - engine).max()) / lr,
                                                            "cosine": _compare(ours, engine)["cosine"]}
                 # batch 1 starts from the engine's weights (Adam state and theta_e statistic are ours):
                 # a last-bit difference of Adam's rounding would otherwise flip the odd spike
                 with torch.no_grad():
-                    for i in range(net.n_layers):
+                    for i in weighted:
                         net.weights[i].copy_(torch.from_numpy(tensors[f"{rule}.after.layers.{i}.weight"]))
                         net.biases[i].copy_(torch.from_numpy(tensors[f"{rule}.after.layers.{i}.bias"]))
         worst = max(v["maxRel"] for k, v in rows.items() if ".grad." in k)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -24,6 +25,7 @@ from dataclasses import replace
 import torch
 
 from data_io import blas_in_use, read_mnist_train
+from snn_conv import ConvParams, ConvReferenceSNN, conv_params_from_circuit, conv_random_init
 from snn_model import RULES, Params, ReferenceSNN, Unsupported, params_from_circuit, random_init
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -33,7 +35,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rule", default="frsf,microcircuit", help="comma-separated: frsf, microcircuit")
     ap.add_argument("--circuit", help="engine circuit JSON (defaults filled in), or {rule: circuit}, to take every parameter from")
-    ap.add_argument("--sizes", help="layer sizes, input first, e.g. 784,800,10")
+    ap.add_argument("--sizes", help="layer sizes, input first, e.g. 784,800,10 (dense circuits)")
+    ap.add_argument("--input-shape", help="input image h,w,c, e.g. 32,32,3 (circuits with conv layers)")
     ap.add_argument("--batch", type=int)
     ap.add_argument("--steps", type=int, help="time steps T per sample")
     ap.add_argument("--batches", type=int, default=20, help="timed batches")
@@ -55,6 +58,13 @@ def build_params(args: argparse.Namespace, rule: str) -> Params:
             circuit = json.load(f)
         if "layers" not in circuit:  # {rule: circuit}: one circuit per rule
             circuit = circuit[rule]
+        if any(layer["kind"] != "dense" for layer in circuit["layers"]):
+            if not args.input_shape:
+                raise Unsupported("a circuit with conv or pooling layers needs --input-shape h,w,c")
+            shape = tuple(int(v) for v in args.input_shape.split(","))
+            cp = conv_params_from_circuit(circuit, shape)  # type: ignore[arg-type]
+            return replace(cp, sizes=(math.prod(shape),), **({"batch": args.batch} if args.batch else {}),
+                           **({"steps": args.steps} if args.steps else {}))
         input_size = int(args.sizes.split(",")[0]) if args.sizes else p.sizes[0]
         p = params_from_circuit(circuit, input_size)
     if args.sizes:
@@ -74,7 +84,8 @@ def load_data(args: argparse.Namespace, p: Params, device: torch.device, count: 
         x = torch.from_numpy(images.copy()).to(device=device, dtype=torch.float32) / 255
         return x, torch.from_numpy(labels.astype("int64")).to(device), "mnist"
     x = torch.rand(count, p.sizes[0], generator=gen)
-    y = torch.randint(0, p.sizes[-1], (count,), generator=gen)
+    classes = int(p.layers[-1]["units"]) if isinstance(p, ConvParams) else p.sizes[-1]
+    y = torch.randint(0, classes, (count,), generator=gen)
     return x.to(device), y.to(device), "random"
 
 
@@ -82,7 +93,10 @@ def time_rule(rule: str, p: Params, args: argparse.Namespace, device: torch.devi
               data: tuple[torch.Tensor, torch.Tensor]) -> dict[str, object]:
     """Trains `warmup` then `batches` shuffled mini-batches; samples/s over the timed ones."""
     x_all, y_all = data
-    net = ReferenceSNN(p, rule, random_init(p, device, args.seed), device)
+    if isinstance(p, ConvParams):
+        net: ReferenceSNN | ConvReferenceSNN = ConvReferenceSNN(p, rule, conv_random_init(p, device, args.seed), device)
+    else:
+        net = ReferenceSNN(p, rule, random_init(p, device, args.seed), device)
     gen = torch.Generator(device=device).manual_seed(args.seed)
     order = torch.randperm(x_all.shape[0], generator=gen, device=device)
     per_batch: list[float] = []
@@ -110,6 +124,7 @@ def time_rule(rule: str, p: Params, args: argparse.Namespace, device: torch.devi
         "medianBatchSeconds": per_batch[len(per_batch) // 2] if per_batch else None,
         "batches": args.batches, "warmup": args.warmup, "batch": p.batch, "steps": p.steps,
         "sizes": list(p.sizes), "seconds": seconds,
+        **({"layers": [layer["kind"] for layer in p.layers], "inputShape": list(p.input_shape)} if isinstance(p, ConvParams) else {}),
     }
 
 
