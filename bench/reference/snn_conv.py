@@ -18,14 +18,14 @@ stride 1 and `same` or `valid` padding; everything else raises `Unsupported`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from snn_model import RULES, Params, Unsupported, desired_trace, f32
+from snn_model import RULES, ErrorCells, Params, Unsupported, desired_trace, f32
 
 
 @dataclass
@@ -149,7 +149,7 @@ class ConvReferenceSNN:
         self.feedback = {i: init[f"layers.{i}.feedback"].to(device).abs() for i in self.weighted if i > 0}
         self.optimizer = torch.optim.Adam([*self.weights.values(), *self.biases.values()], lr=p.lr, betas=(p.beta1, p.beta2), eps=p.eps)
         self.steps_done = 0
-        self.theta_ema: dict[int, Optional[Tensor]] = {}
+        self.theta_ema: dict[int, Tensor] = {}
         self.target = [f32(x) for x in desired_trace(p.steps, p.target_warmup, p.tau_s)]
         self.decay = f32(1 - 1 / p.tau_m)
         self.keep = f32(1 - 1 / p.tau_s)
@@ -248,7 +248,7 @@ class ConvReferenceSNN:
         v_first = torch.zeros(bsz, *geo[0].out_shape, device=dev, dtype=dt)
         one_hot = F.one_hot(labels.long(), geo[-1].out_shape[0]).to(dt)
         loss = torch.zeros((), device=dev, dtype=dt)
-        cells = _ConvErrorCells(self, bsz) if spiking else None
+        cells = ErrorCells(self) if spiking else None
         gates: dict[int, Tensor] = {}
         half_width = p.surrogate_width / 2
         for t in range(steps):
@@ -325,56 +325,4 @@ def _rows(t: Tensor) -> tuple[int, ...]:
     return (0, 2, 3) if t.dim() == 4 else (0,)
 
 
-class _ConvErrorCells:
-    """The E+/E- sigma-delta cells of every layer with cells, for one batch (see snn_model._ErrorCells)."""
-
-    def __init__(self, net: ConvReferenceSNN, bsz: int) -> None:
-        self.net = net
-        self.c_pos: dict[int, Tensor] = {}
-        self.c_neg: dict[int, Tensor] = {}
-        self.max_drive: dict[int, Tensor] = {}
-        dev = net.device
-        self.saturated = torch.zeros((), device=dev, dtype=torch.long)
-        self.spikes = torch.zeros((), device=dev, dtype=torch.long)
-        self.events = 0
-        p = net.p
-        self.fixed = torch.tensor(p.theta_value, device=dev) if p.theta_mode == "fixed" else None
-
-    def _theta(self, i: int, d_pos: Tensor, d_neg: Tensor) -> Tensor:
-        if self.fixed is not None:
-            return self.fixed
-        step_max = torch.maximum(d_pos.max(), d_neg.max())
-        running = self.max_drive.get(i)
-        running = step_max if running is None else torch.maximum(running, step_max)
-        self.max_drive[i] = running
-        ema = self.net.theta_ema.get(i)
-        reference = running if ema is None else torch.maximum(ema, running)
-        return (reference * self.net.p.theta_scale).clamp_(min=1e-12)
-
-    def column(self, i: int, d_pos: Tensor, d_neg: Tensor) -> tuple[Tensor, Tensor]:
-        theta = self._theta(i, d_pos, d_neg)
-        if i not in self.c_pos:
-            self.c_pos[i], self.c_neg[i] = torch.zeros_like(d_pos), torch.zeros_like(d_neg)
-        out = []
-        for cell, d in ((self.c_pos[i], d_pos), (self.c_neg[i], d_neg)):
-            cell.add_(d)
-            fired = cell >= theta
-            r = fired * theta
-            cell.sub_(r)
-            self.saturated.add_((cell >= theta).sum())
-            self.spikes.add_(fired.sum())
-            out.append(r)
-        self.events += 2 * d_pos.numel()
-        return out[0], out[1]
-
-    def finish(self) -> list[Tensor]:
-        p = self.net.p
-        if p.theta_mode == "auto":
-            for i, drive in self.max_drive.items():
-                prev = self.net.theta_ema.get(i)
-                self.net.theta_ema[i] = drive.clone() if prev is None else prev * p.theta_momentum + drive * (1 - p.theta_momentum)
-        n = max(self.events, 1)
-        return [self.saturated.float() / n, self.spikes.float() / n]
-
-
-__all__ = ["ConvParams", "ConvReferenceSNN", "conv_params_from_circuit", "conv_random_init", "replace"]
+__all__ = ["ConvParams", "ConvReferenceSNN", "conv_params_from_circuit", "conv_random_init"]

@@ -129,7 +129,7 @@ class ReferenceSNN:
         self.optimizer = torch.optim.Adam(
             [*self.weights, *self.biases], lr=p.lr, betas=(p.beta1, p.beta2), eps=p.eps)
         # running mean of the largest error-cell drive per layer (auto theta_e), kept across batches
-        self.theta_ema: list[Optional[Tensor]] = [None] * self.n_layers
+        self.theta_ema: dict[int, Tensor] = {}
         self.target = [f32(x) for x in desired_trace(p.steps, p.target_warmup, p.tau_s)]
         self.decay = f32(1 - 1 / p.tau_m)
         self.keep = f32(1 - 1 / p.tau_s)
@@ -168,7 +168,7 @@ class ReferenceSNN:
         v_first = torch.zeros(bsz, sizes[0], device=dev, dtype=dt)  # sum_t v_1[t] (constant input)
         one_hot = torch.nn.functional.one_hot(labels.long(), sizes[-1]).to(dt)
         loss = torch.zeros((), device=dev, dtype=dt)
-        cells = _ErrorCells(self, bsz) if spiking else None
+        cells = ErrorCells(self) if spiking else None
         gates: list[Tensor] = [x] * nl
         half_width = p.surrogate_width / 2
         for t in range(steps):
@@ -245,36 +245,42 @@ def _store(signals: list[Optional[Tensor]], v_first: Tensor, i: int, t: int, r_p
         torch.sub(r_pos, r_neg, out=sig[t])
 
 
-class _ErrorCells:
-    """The E+/E- sigma-delta cells of every layer for one batch (engine: rules/microcircuit.ts)."""
+class ErrorCells:
+    """The E+/E- sigma-delta cells of every layer for one batch (engine: rules/microcircuit.ts).
 
-    def __init__(self, net: ReferenceSNN, bsz: int) -> None:
+    Shape-agnostic: a layer's integrators are allocated at its first drive, so dense and conv
+    layers alike use it; `net` provides `p` (theta parameters), `device` and `theta_ema`, a
+    dict from layer index to the running theta_e statistic kept across batches.
+    """
+
+    def __init__(self, net: Any) -> None:
         self.net = net
-        dev, dt = net.device, torch.float32
-        sizes = net.p.sizes[1:]
-        self.c_pos = [torch.zeros(bsz, n, device=dev, dtype=dt) for n in sizes]
-        self.c_neg = [torch.zeros(bsz, n, device=dev, dtype=dt) for n in sizes]
-        self.max_drive: list[Optional[Tensor]] = [None] * len(sizes)
+        dev = net.device
+        self.c_pos: dict[int, Tensor] = {}
+        self.c_neg: dict[int, Tensor] = {}
+        self.max_drive: dict[int, Tensor] = {}
         self.saturated = torch.zeros((), device=dev, dtype=torch.long)
         self.spikes = torch.zeros((), device=dev, dtype=torch.long)
         self.events = 0
         p = net.p
-        self.fixed = torch.tensor(p.theta_value, device=dev, dtype=dt) if p.theta_mode == "fixed" else None
+        self.fixed = torch.tensor(p.theta_value, device=dev, dtype=torch.float32) if p.theta_mode == "fixed" else None
 
     def _theta(self, i: int, d_pos: Tensor, d_neg: Tensor) -> Tensor:
         if self.fixed is not None:
             return self.fixed
         step_max = torch.maximum(d_pos.max(), d_neg.max())
-        running = self.max_drive[i]
+        running = self.max_drive.get(i)
         running = step_max if running is None else torch.maximum(running, step_max)
         self.max_drive[i] = running
-        ema = self.net.theta_ema[i]
+        ema = self.net.theta_ema.get(i)
         reference = running if ema is None else torch.maximum(ema, running)
         return (reference * self.net.p.theta_scale).clamp_(min=1e-12)
 
     def column(self, i: int, d_pos: Tensor, d_neg: Tensor) -> tuple[Tensor, Tensor]:
         """Layer i's pairs receive their drives and emit r+ / r- (theta_e per spike)."""
         theta = self._theta(i, d_pos, d_neg)
+        if i not in self.c_pos:
+            self.c_pos[i], self.c_neg[i] = torch.zeros_like(d_pos), torch.zeros_like(d_neg)
         out = []
         for c, d in ((self.c_pos[i], d_pos), (self.c_neg[i], d_neg)):
             c.add_(d)
@@ -291,10 +297,8 @@ class _ErrorCells:
         """End of batch: update the theta_e statistic; saturation and spike rate per cell-step."""
         p = self.net.p
         if p.theta_mode == "auto":
-            for i, drive in enumerate(self.max_drive):
-                if drive is None:
-                    continue
-                prev = self.net.theta_ema[i]
+            for i, drive in self.max_drive.items():
+                prev = self.net.theta_ema.get(i)
                 self.net.theta_ema[i] = drive.clone() if prev is None else prev * p.theta_momentum + drive * (1 - p.theta_momentum)
         n = max(self.events, 1)
         return [self.saturated.float() / n, self.spikes.float() / n]
